@@ -1,0 +1,78 @@
+//! # o2c-core: the order-to-cash domain, pure
+//!
+//! This crate is the part of o2c that must never be wrong: the commands a distributor
+//! issues (quote, confirm, reserve, ship, invoice, collect), the events that record what
+//! happened, the aggregates those events fold into, and the rules that decide between
+//! them. It is pure: no I/O, no clock, no random ids, no threads. The caller supplies ids
+//! and business time in each command's [`CommandContext`]; the same events always fold
+//! into the same [`Book`].
+//!
+//! What it is **for**: deciding commands ([`Book::decide`], [`Book::prepare`]), folding
+//! events ([`Book::apply`]), sealing them into a hash-chained log ([`envelope`]), reading
+//! stored events back with their integrity checked ([`codec`]), and the event-store port
+//! ([`store::EventStore`]) with an in-memory implementation.
+//!
+//! What it is **not** for: durable storage (see `o2c-sled`), threads, clocks and the
+//! embedding API (see the `o2c` crate, which is what services embed), read models.
+//!
+//! ```
+//! use chrono::{TimeZone, Utc};
+//! use o2c_core::{ActorId, Book, CommandContext, Request};
+//! use o2c_core::company::SetUpCompany;
+//! use o2c_core::money::{Currency, CurrencyCode, RoundingRule};
+//! use uuid::Uuid;
+//!
+//! let usd = Currency { code: CurrencyCode::new("USD").unwrap(), decimals: 2 };
+//! let set_up = SetUpCompany {
+//!     company_id: Uuid::from_u128(1).into(),
+//!     name: "Northwind Distribution".into(),
+//!     base_currency: usd,
+//!     other_currencies: vec![],
+//!     rounding: RoundingRule::HalfAwayFromZero,
+//! };
+//! let ctx = CommandContext::new(
+//!     Uuid::from_u128(100),
+//!     ActorId::new("alice").unwrap(),
+//!     Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(),
+//! );
+//! let mut book = Book::new();
+//! let recorded = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 1).unwrap();
+//! let commit = book.prepare(&Request::new(ctx, set_up), recorded).unwrap();
+//! for sealed in &commit.events {
+//!     book.apply(&sealed.event);
+//! }
+//! assert_eq!(book.company().unwrap().name, "Northwind Distribution");
+//! ```
+
+pub mod book;
+pub mod codec;
+pub mod command;
+pub mod company;
+pub mod context;
+pub mod customer;
+pub mod envelope;
+pub mod error;
+pub mod event;
+pub mod ids;
+pub mod invoice;
+pub mod money;
+pub mod order;
+pub mod payment;
+pub mod product;
+pub mod shipment;
+pub mod stock;
+pub mod store;
+pub mod stream;
+pub mod validate;
+pub mod warehouse;
+
+pub use book::Book;
+pub use command::{Command, Request};
+pub use context::CommandContext;
+pub use envelope::{ChainVerifier, Commit, Hash, Head, RecordedEvent, SealedEvent};
+pub use error::DomainError;
+pub use event::Event;
+pub use ids::{ActorId, CompanyId, CustomerId, EntityKind, InvoiceId, OrderId, PaymentId, ProductId, ShipmentId, WarehouseId};
+pub use money::{Currency, CurrencyCode, Money, RoundingRule};
+pub use store::{EventStore, MemoryStore, StoreError};
+pub use stream::{StreamId, StreamKind};

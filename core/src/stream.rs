@@ -1,0 +1,145 @@
+//! Stream ids. Every event belongs to exactly one stream: the document or master record it
+//! is about (`order-<uuid>`, `invoice-<uuid>`, ...). Streams give each document its own
+//! numbered history; the global log orders all of them.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use uuid::Uuid;
+
+/// What a stream is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum StreamKind {
+    /// The company record (settings, currencies, sequences).
+    Company,
+    /// A customer's master record.
+    Customer,
+    /// A product's catalogue record.
+    Product,
+    /// A warehouse's master record.
+    Warehouse,
+    /// The stock of one product across warehouses (receipts).
+    Stock,
+    /// A sales order (quotation, confirmation, reservations).
+    Order,
+    /// A shipment of an order.
+    Shipment,
+    /// An invoice.
+    Invoice,
+    /// A payment and its allocations.
+    Payment,
+}
+
+impl StreamKind {
+    const ALL: [StreamKind; 9] = [
+        Self::Company,
+        Self::Customer,
+        Self::Product,
+        Self::Warehouse,
+        Self::Stock,
+        Self::Order,
+        Self::Shipment,
+        Self::Invoice,
+        Self::Payment,
+    ];
+
+    /// The prefix used in the textual stream id.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Self::Company => "company",
+            Self::Customer => "customer",
+            Self::Product => "product",
+            Self::Warehouse => "warehouse",
+            Self::Stock => "stock",
+            Self::Order => "order",
+            Self::Shipment => "shipment",
+            Self::Invoice => "invoice",
+            Self::Payment => "payment",
+        }
+    }
+}
+
+/// A stream: its kind and the id of the entity it is about. Written `order-<uuid>`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct StreamId {
+    /// What the stream is about.
+    pub kind: StreamKind,
+    /// The entity's id.
+    pub id: Uuid,
+}
+
+impl StreamId {
+    /// A stream id.
+    pub fn new(kind: StreamKind, id: impl Into<Uuid>) -> Self {
+        Self {
+            kind,
+            id: id.into(),
+        }
+    }
+}
+
+impl fmt::Display for StreamId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-{}", self.kind.prefix(), self.id.as_hyphenated())
+    }
+}
+
+/// A text that is not `<kind>-<uuid>`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not a stream id: {text:?} (expected <kind>-<uuid>, kind one of company, customer, product, warehouse, stock, order, shipment, invoice, payment)")]
+pub struct InvalidStreamId {
+    /// The text that was given.
+    pub text: String,
+}
+
+impl FromStr for StreamId {
+    type Err = InvalidStreamId;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let invalid = || InvalidStreamId {
+            text: s.to_string(),
+        };
+        let (prefix, id) = s.split_once('-').ok_or_else(invalid)?;
+        let kind = StreamKind::ALL
+            .into_iter()
+            .find(|k| k.prefix() == prefix)
+            .ok_or_else(invalid)?;
+        let id = Uuid::try_parse(id).map_err(|_| invalid())?;
+        Ok(Self { kind, id })
+    }
+}
+
+impl Serialize for StreamId {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for StreamId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stream_ids_round_trip_through_text() {
+        for kind in StreamKind::ALL {
+            let id = StreamId::new(kind, Uuid::from_u128(0xabc));
+            let text = id.to_string();
+            assert!(text.starts_with(kind.prefix()));
+            assert_eq!(text.parse::<StreamId>().unwrap(), id);
+        }
+    }
+
+    #[test]
+    fn malformed_stream_ids_are_refused() {
+        for bad in ["", "order", "order-", "orders-00000000-0000-0000-0000-000000000001", "order-xyz"] {
+            assert!(bad.parse::<StreamId>().is_err(), "{bad} accepted");
+        }
+    }
+}
