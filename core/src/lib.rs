@@ -76,3 +76,10 @@ pub use ids::{ActorId, CompanyId, CustomerId, EntityKind, InvoiceId, OrderId, Pa
 pub use money::{Currency, CurrencyCode, Money, RoundingRule};
 pub use store::{EventStore, MemoryStore, StoreError};
 pub use stream::{StreamId, StreamKind};
+
+/// The date-time crate the domain types use, re-exported so embedders match its version.
+pub use chrono;
+/// The decimal crate for money and quantities, re-exported.
+pub use rust_decimal;
+/// The UUID crate for ids, re-exported.
+pub use uuid;

@@ -380,8 +380,11 @@ pub(crate) fn confirm(book: &Book, cmd: &ConfirmOrder) -> Result<Vec<Event>, Dom
         return Err(DomainError::EmptyOrder { order_id: order.id });
     }
     let customer = book.require_customer(order.customer_id)?;
+    let currency = company.currency(order.currency)?;
+    // Exposure is kept exact; it is judged, like any money, at the currency's precision.
     let value: Decimal = order.lines.iter().map(|l| l.value_of(l.quantity)).sum();
-    let exposure = Money::new(customer.exposure() + value, order.currency);
+    let exposure = company.rounding.round(customer.exposure() + value, currency.decimals);
+    let exposure = Money::new(exposure, order.currency);
     if let Some(limit) = customer.credit_limit {
         if exposure.amount > limit.amount {
             return Err(DomainError::CreditLimitExceeded {
@@ -391,7 +394,6 @@ pub(crate) fn confirm(book: &Book, cmd: &ConfirmOrder) -> Result<Vec<Event>, Dom
             });
         }
     }
-    let currency = company.currency(order.currency)?;
     let amount: Decimal = order
         .lines
         .iter()

@@ -41,6 +41,13 @@ pub enum StoreError {
         /// What is wrong.
         reason: String,
     },
+    /// The data directory holds something that is not an o2c log of a format this build
+    /// reads.
+    #[error("incompatible store format: {found}")]
+    IncompatibleFormat {
+        /// What was found.
+        found: String,
+    },
     /// Stored data failed an integrity check.
     #[error(transparent)]
     Integrity(#[from] IntegrityError),

@@ -1,0 +1,66 @@
+//! # o2c: the embedding API
+//!
+//! What a Rust service embeds to run order-to-cash on o2c: an [`Engine`] that decides
+//! commands one at a time (a single writer), appends each command's events atomically to
+//! its store, folds them into the in-memory [`Book`], and answers reads from it. The
+//! engine is `Send + Sync + Clone`: share it across threads; writes are serialised inside.
+//!
+//! It is **for** embedding: opening a data directory ([`Engine::open`], sled, every
+//! command flushed before it is acknowledged), or a scratch engine
+//! ([`Engine::in_memory`]); executing [`Request`]s; reading customers, stock, orders,
+//! invoices and payments; reading the log for audit. It is **not** a server and has no
+//! network surface. The domain types are re-exported from `o2c-core`.
+//!
+//! ```
+//! use o2c::chrono::{TimeZone, Utc};
+//! use o2c::company::SetUpCompany;
+//! use o2c::money::{Currency, CurrencyCode, RoundingRule};
+//! use o2c::uuid::Uuid;
+//! use o2c::{ActorId, CommandContext, Engine, Request};
+//!
+//! let engine = Engine::in_memory();
+//! let usd = Currency { code: CurrencyCode::new("USD")?, decimals: 2 };
+//! let ctx = CommandContext::new(
+//!     Uuid::from_u128(1),
+//!     ActorId::new("alice")?,
+//!     Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(),
+//! );
+//! let outcome = engine.execute(Request::new(ctx.clone(), SetUpCompany {
+//!     company_id: Uuid::from_u128(2).into(),
+//!     name: "Northwind Distribution".into(),
+//!     base_currency: usd,
+//!     other_currencies: vec![],
+//!     rounding: RoundingRule::HalfAwayFromZero,
+//! }))?;
+//! assert_eq!(outcome.events.len(), 1);
+//!
+//! // The same command id again: the original outcome, nothing appended.
+//! let again = engine.execute(Request::new(ctx, SetUpCompany {
+//!     company_id: Uuid::from_u128(2).into(),
+//!     name: "Northwind Distribution".into(),
+//!     base_currency: usd,
+//!     other_currencies: vec![],
+//!     rounding: RoundingRule::HalfAwayFromZero,
+//! }))?;
+//! assert!(again.repeated);
+//! assert_eq!(engine.head().position, 1);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod engine;
+
+pub use engine::{Engine, Error, Outcome};
+
+/// The domain crate, whole.
+pub use o2c_core as core;
+pub use o2c_core::{
+    ActorId, Book, ChainVerifier, Command, CommandContext, CompanyId, CurrencyCode, CustomerId, DomainError,
+    EntityKind, Event, EventStore, Hash, Head, InvoiceId, MemoryStore, Money, OrderId, PaymentId, ProductId,
+    RecordedEvent, Request, ShipmentId, StoreError, StreamId, StreamKind, WarehouseId,
+};
+pub use o2c_core::{
+    codec, company, customer, envelope, ids, invoice, money, order, payment, product, shipment, stock, store,
+    stream, warehouse,
+};
+pub use o2c_core::{chrono, rust_decimal, uuid};
+pub use o2c_sled::{Durability, SledOptions, SledStore};
