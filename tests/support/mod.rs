@@ -1,0 +1,168 @@
+//! Shared test support: a harness that executes commands with deterministic ids and an
+//! advancing business clock, checks that refusals change nothing, and a standard world of
+//! master data (company, warehouse, customer, products).
+#![allow(dead_code)]
+
+use o2c::chrono::{DateTime, Duration, TimeZone, Utc};
+use o2c::company::SetUpCompany;
+use o2c::customer::RegisterCustomer;
+use o2c::money::{Currency, CurrencyCode, Money, RoundingRule};
+use o2c::product::{RegisterProduct, Unit};
+use o2c::rust_decimal::Decimal;
+use o2c::uuid::Uuid;
+use o2c::warehouse::RegisterWarehouse;
+use o2c::{
+    ActorId, Command, CommandContext, CustomerId, DomainError, Engine, Error, Outcome, ProductId, Request,
+    WarehouseId,
+};
+
+/// An exact decimal from text.
+pub fn dec(text: &str) -> Decimal {
+    text.parse().unwrap_or_else(|e| panic!("bad decimal {text:?}: {e}"))
+}
+
+/// US dollars.
+pub fn usd(amount: &str) -> Money {
+    Money::new(dec(amount), CurrencyCode::new("USD").unwrap())
+}
+
+/// Euros (an accepted second currency in the standard world).
+pub fn eur(amount: &str) -> Money {
+    Money::new(dec(amount), CurrencyCode::new("EUR").unwrap())
+}
+
+/// Executes commands with fresh, deterministic command ids and a business clock that
+/// advances one minute per command.
+pub struct Harness {
+    pub engine: Engine,
+    pub actor: String,
+    pub now: DateTime<Utc>,
+    next: u128,
+}
+
+impl Harness {
+    /// A harness on an in-memory engine with nothing in it.
+    pub fn empty() -> Self {
+        Self::on(Engine::in_memory())
+    }
+
+    /// A harness on a given engine.
+    pub fn on(engine: Engine) -> Self {
+        Self {
+            engine,
+            actor: "tester".into(),
+            now: Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(),
+            next: 1,
+        }
+    }
+
+    /// A fresh id (deterministic: the n-th id of the harness).
+    pub fn id<T: From<Uuid>>(&mut self) -> T {
+        self.next += 1;
+        T::from(Uuid::from_u128(0xa000_0000_0000_0000_0000_0000_0000_0000 | self.next))
+    }
+
+    /// The request the next `exec` would send (fresh command id, current clock).
+    pub fn request(&mut self, command: impl Into<Command>) -> Request {
+        let command_id = self.id::<Uuid>();
+        self.now += Duration::minutes(1);
+        let ctx = CommandContext::new(command_id, ActorId::new(&self.actor).unwrap(), self.now);
+        Request::new(ctx, command)
+    }
+
+    /// Executes a command.
+    pub fn exec(&mut self, command: impl Into<Command>) -> Result<Outcome, Error> {
+        let request = self.request(command);
+        self.engine.execute(request)
+    }
+
+    /// Executes a command that must succeed.
+    pub fn ok(&mut self, command: impl Into<Command>) -> Outcome {
+        let command = command.into();
+        let name = command.name();
+        self.exec(command).unwrap_or_else(|e| panic!("{name} failed: {e}"))
+    }
+
+    /// Executes a command that must be refused by a business rule, asserts that nothing was
+    /// appended and the book did not change, and returns the refusal.
+    pub fn refused(&mut self, command: impl Into<Command>) -> DomainError {
+        let head = self.engine.head();
+        let digest = self.engine.state_digest().unwrap();
+        let command = command.into();
+        let name = command.name();
+        let error = match self.exec(command) {
+            Err(Error::Rejected(e)) => e,
+            Err(other) => panic!("{name}: expected a domain refusal, got {other}"),
+            Ok(outcome) => panic!("{name}: expected a refusal, got {:?}", outcome.events),
+        };
+        assert_eq!(self.engine.head(), head, "{name} was refused but the log moved");
+        assert_eq!(self.engine.state_digest().unwrap(), digest, "{name} was refused but the book changed");
+        error
+    }
+
+    /// Moves the business clock forward.
+    pub fn advance_days(&mut self, days: i64) {
+        self.now += Duration::days(days);
+    }
+}
+
+/// The standard master data most tests start from.
+pub struct World {
+    pub h: Harness,
+    pub warehouse: WarehouseId,
+    pub customer: CustomerId,
+    /// 10.00 USD per piece (0 decimals).
+    pub widget: ProductId,
+    /// 2.50 USD per piece (0 decimals).
+    pub gadget: ProductId,
+    /// 4.00 USD per kg (3 decimals).
+    pub flour: ProductId,
+}
+
+impl World {
+    /// The standard world on an in-memory engine.
+    pub fn new() -> Self {
+        Self::on(Engine::in_memory())
+    }
+
+    /// The standard world on a given (empty) engine: company "Test Distribution" in USD
+    /// (2 decimals) accepting EUR, half away from zero; warehouse WH-1; customer "Acme"
+    /// (net 30, credit limit 10,000.00 USD); products widget, gadget, flour.
+    pub fn on(engine: Engine) -> Self {
+        let mut h = Harness::on(engine);
+        let usd_currency = Currency { code: CurrencyCode::new("USD").unwrap(), decimals: 2 };
+        let eur_currency = Currency { code: CurrencyCode::new("EUR").unwrap(), decimals: 2 };
+        let company_id = h.id();
+        h.ok(SetUpCompany {
+            company_id,
+            name: "Test Distribution".into(),
+            base_currency: usd_currency,
+            other_currencies: vec![eur_currency],
+            rounding: RoundingRule::HalfAwayFromZero,
+        });
+        let warehouse = h.id();
+        h.ok(RegisterWarehouse { warehouse_id: warehouse, code: "WH-1".into(), name: "Main".into() });
+        let customer = h.id();
+        h.ok(RegisterCustomer {
+            customer_id: customer,
+            name: "Acme".into(),
+            payment_term_days: 30,
+            credit_limit: Some(usd("10000.00")),
+        });
+        let product = |h: &mut Harness, sku: &str, unit: &str, decimals: u32, price: &str| {
+            let product_id = h.id();
+            h.ok(RegisterProduct {
+                product_id,
+                sku: sku.into(),
+                name: sku.into(),
+                unit: Unit { code: unit.into(), decimals },
+                list_price: usd(price),
+            });
+            product_id
+        };
+        let widget = product(&mut h, "WIDGET", "pcs", 0, "10.00");
+        let gadget = product(&mut h, "GADGET", "pcs", 0, "2.50");
+        let flour = product(&mut h, "FLOUR", "kg", 3, "4.00");
+        Self { h, warehouse, customer, widget, gadget, flour }
+    }
+}
