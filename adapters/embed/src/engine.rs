@@ -212,7 +212,12 @@ impl Engine {
 
     /// Up to `limit` events of the log from position `from` (1 is the first).
     pub fn events(&self, from: u64, limit: usize) -> Result<Vec<RecordedEvent>, Error> {
-        Ok(self.shared.store.read_log(from).take(limit).collect::<Result<_, _>>()?)
+        Ok(self
+            .shared
+            .store
+            .read_log(from)
+            .take(limit)
+            .collect::<Result<_, _>>()?)
     }
 
     /// Every event of one stream, in order.

@@ -54,13 +54,14 @@ pub use engine::{Engine, Error, Outcome};
 /// The domain crate, whole.
 pub use o2c_core as core;
 pub use o2c_core::{
-    ActorId, Book, ChainVerifier, Command, CommandContext, CompanyId, CurrencyCode, CustomerId, DomainError,
-    EntityKind, Event, EventStore, Hash, Head, InvoiceId, MemoryStore, Money, OrderId, PaymentId, ProductId,
-    RecordedEvent, Request, ShipmentId, StoreError, StreamId, StreamKind, WarehouseId,
+    ActorId, Book, ChainVerifier, Command, CommandContext, Commit, CompanyId, CurrencyCode, CustomerId,
+    DomainError, EntityKind, Event, EventStore, Hash, Head, InvoiceId, MemoryStore, Money, OrderId,
+    PaymentId, ProductId, RecordedEvent, Request, SealedEvent, ShipmentId, StoreError, StreamId, StreamKind,
+    WarehouseId,
 };
+pub use o2c_core::{chrono, rust_decimal, uuid};
 pub use o2c_core::{
     codec, company, customer, envelope, ids, invoice, money, order, payment, product, shipment, stock, store,
     stream, warehouse,
 };
-pub use o2c_core::{chrono, rust_decimal, uuid};
 pub use o2c_sled::{Durability, SledOptions, SledStore};
