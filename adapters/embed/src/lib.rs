@@ -49,6 +49,11 @@
 
 mod engine;
 
+/// The README's code blocks, compiled and run as doctests.
+#[doc = include_str!("../../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 pub use engine::{Engine, Error, Outcome};
 
 /// The domain crate, whole.
