@@ -120,7 +120,10 @@ impl Book {
                 self.warehouses.insert(e.warehouse_id, Warehouse::from_event(e));
             }
             Event::StockReceived(e) => {
-                self.stock.entry(e.product_id).or_default().receive(e.warehouse_id, e.quantity);
+                self.stock
+                    .entry(e.product_id)
+                    .or_default()
+                    .receive(e.warehouse_id, e.quantity);
             }
             Event::QuotationCreated(e) => {
                 self.ids.insert(e.order_id.0, EntityKind::Order);
@@ -214,7 +217,10 @@ impl Book {
 
     /// A product's stock in one warehouse (zero when it never had any).
     pub fn stock_level(&self, product: ProductId, warehouse: WarehouseId) -> StockLevel {
-        self.stock.get(&product).map(|s| s.level(warehouse)).unwrap_or_default()
+        self.stock
+            .get(&product)
+            .map(|s| s.level(warehouse))
+            .unwrap_or_default()
     }
 
     /// A sales order.
@@ -264,26 +270,38 @@ impl Book {
     }
 
     pub(crate) fn require_customer(&self, id: CustomerId) -> Result<&Customer, DomainError> {
-        self.customers.get(&id).ok_or(DomainError::UnknownCustomer { customer_id: id })
+        self.customers
+            .get(&id)
+            .ok_or(DomainError::UnknownCustomer { customer_id: id })
     }
 
     pub(crate) fn require_product(&self, id: ProductId) -> Result<&Product, DomainError> {
-        self.products.get(&id).ok_or(DomainError::UnknownProduct { product_id: id })
+        self.products
+            .get(&id)
+            .ok_or(DomainError::UnknownProduct { product_id: id })
     }
 
     pub(crate) fn require_warehouse(&self, id: WarehouseId) -> Result<&Warehouse, DomainError> {
-        self.warehouses.get(&id).ok_or(DomainError::UnknownWarehouse { warehouse_id: id })
+        self.warehouses
+            .get(&id)
+            .ok_or(DomainError::UnknownWarehouse { warehouse_id: id })
     }
 
     pub(crate) fn require_order(&self, id: OrderId) -> Result<&SalesOrder, DomainError> {
-        self.orders.get(&id).ok_or(DomainError::UnknownOrder { order_id: id })
+        self.orders
+            .get(&id)
+            .ok_or(DomainError::UnknownOrder { order_id: id })
     }
 
     pub(crate) fn require_invoice(&self, id: InvoiceId) -> Result<&Invoice, DomainError> {
-        self.invoices.get(&id).ok_or(DomainError::UnknownInvoice { invoice_id: id })
+        self.invoices
+            .get(&id)
+            .ok_or(DomainError::UnknownInvoice { invoice_id: id })
     }
 
     pub(crate) fn require_payment(&self, id: PaymentId) -> Result<&Payment, DomainError> {
-        self.payments.get(&id).ok_or(DomainError::UnknownPayment { payment_id: id })
+        self.payments
+            .get(&id)
+            .ok_or(DomainError::UnknownPayment { payment_id: id })
     }
 }

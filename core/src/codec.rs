@@ -133,7 +133,8 @@ pub fn decode(position: u64, bytes: &[u8]) -> Result<RecordedEvent, IntegrityErr
     if computed != record.hash {
         return Err(fail(IntegrityProblem::HashMismatch));
     }
-    let actor = ActorId::new(&record.actor).map_err(|e| fail(IntegrityProblem::Undecodable(e.to_string())))?;
+    let actor =
+        ActorId::new(&record.actor).map_err(|e| fail(IntegrityProblem::Undecodable(e.to_string())))?;
     let payload = decode_payload(record.schema_version, record.payload).map_err(fail)?;
     let event = RecordedEvent {
         position: record.position,

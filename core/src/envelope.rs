@@ -242,7 +242,7 @@ impl RecordedEvent {
 pub struct SealedEvent {
     /// The event.
     pub event: RecordedEvent,
-    /// Its stored form, as written by [`codec::encode`].
+    /// Its stored form: the JSON record described in [`codec`].
     pub stored: Vec<u8>,
 }
 
@@ -330,7 +330,9 @@ impl ChainVerifier {
         if event.position != expected {
             return Err(IntegrityError {
                 position: expected,
-                problem: IntegrityProblem::PositionGap { found: event.position },
+                problem: IntegrityProblem::PositionGap {
+                    found: event.position,
+                },
             });
         }
         if event.prev_hash != self.head.hash {

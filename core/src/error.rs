@@ -231,7 +231,9 @@ pub enum DomainError {
         order_id: OrderId,
     },
     /// Confirming would take the customer's exposure over the credit limit.
-    #[error("credit limit of customer {customer_id} exceeded: exposure would be {exposure}, limit is {limit}")]
+    #[error(
+        "credit limit of customer {customer_id} exceeded: exposure would be {exposure}, limit is {limit}"
+    )]
     CreditLimitExceeded {
         /// The customer.
         customer_id: CustomerId,
@@ -309,7 +311,9 @@ pub enum DomainError {
         status: InvoiceStatus,
     },
     /// The payment and the invoice belong to different customers.
-    #[error("payment {payment_id} is from customer {payment_customer}, invoice {invoice_id} is billed to {invoice_customer}")]
+    #[error(
+        "payment {payment_id} is from customer {payment_customer}, invoice {invoice_id} is billed to {invoice_customer}"
+    )]
     PaymentCustomerMismatch {
         /// The payment.
         payment_id: PaymentId,

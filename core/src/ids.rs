@@ -120,7 +120,9 @@ impl ActorId {
         if valid {
             Ok(Self(id.to_string()))
         } else {
-            Err(DomainError::InvalidActor { actor: id.to_string() })
+            Err(DomainError::InvalidActor {
+                actor: id.to_string(),
+            })
         }
     }
 

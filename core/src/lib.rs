@@ -72,7 +72,10 @@ pub use context::CommandContext;
 pub use envelope::{ChainVerifier, Commit, Hash, Head, RecordedEvent, SealedEvent};
 pub use error::DomainError;
 pub use event::Event;
-pub use ids::{ActorId, CompanyId, CustomerId, EntityKind, InvoiceId, OrderId, PaymentId, ProductId, ShipmentId, WarehouseId};
+pub use ids::{
+    ActorId, CompanyId, CustomerId, EntityKind, InvoiceId, OrderId, PaymentId, ProductId, ShipmentId,
+    WarehouseId,
+};
 pub use money::{Currency, CurrencyCode, Money, RoundingRule};
 pub use store::{EventStore, MemoryStore, StoreError};
 pub use stream::{StreamId, StreamKind};

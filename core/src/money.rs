@@ -22,9 +22,7 @@ impl CurrencyCode {
     /// Parses a code; anything but exactly three ASCII upper-case letters is refused.
     pub fn new(code: &str) -> Result<Self, DomainError> {
         match code.as_bytes() {
-            [a, b, c] if [a, b, c].iter().all(|x| x.is_ascii_uppercase()) => {
-                Ok(Self([*a, *b, *c]))
-            }
+            [a, b, c] if [a, b, c].iter().all(|x| x.is_ascii_uppercase()) => Ok(Self([*a, *b, *c])),
             _ => Err(DomainError::InvalidCurrencyCode {
                 code: code.to_string(),
             }),

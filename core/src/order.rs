@@ -383,7 +383,9 @@ pub(crate) fn confirm(book: &Book, cmd: &ConfirmOrder) -> Result<Vec<Event>, Dom
     let currency = company.currency(order.currency)?;
     // Exposure is kept exact; it is judged, like any money, at the currency's precision.
     let value: Decimal = order.lines.iter().map(|l| l.value_of(l.quantity)).sum();
-    let exposure = company.rounding.round(customer.exposure() + value, currency.decimals);
+    let exposure = company
+        .rounding
+        .round(customer.exposure() + value, currency.decimals);
     let exposure = Money::new(exposure, order.currency);
     if let Some(limit) = customer.credit_limit {
         if exposure.amount > limit.amount {

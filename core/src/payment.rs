@@ -128,7 +128,11 @@ impl Payment {
     }
 }
 
-pub(crate) fn receive(book: &Book, cmd: &ReceivePayment, ctx: &CommandContext) -> Result<Vec<Event>, DomainError> {
+pub(crate) fn receive(
+    book: &Book,
+    cmd: &ReceivePayment,
+    ctx: &CommandContext,
+) -> Result<Vec<Event>, DomainError> {
     let company = book.require_company()?;
     book.require_unused(cmd.payment_id.0)?;
     book.require_customer(cmd.customer_id)?;

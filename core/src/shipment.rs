@@ -89,9 +89,7 @@ pub(crate) fn ship(book: &Book, cmd: &ShipOrder) -> Result<Vec<Event>, DomainErr
                 line: requested.line,
             })?;
             if chosen.iter().any(|c| c.line == requested.line) {
-                return Err(DomainError::DuplicateLine {
-                    line: requested.line,
-                });
+                return Err(DomainError::DuplicateLine { line: requested.line });
             }
             let product = book.require_product(line.product_id)?;
             validate::quantity(requested.quantity, &product.unit)?;

@@ -72,10 +72,7 @@ pub struct StreamId {
 impl StreamId {
     /// A stream id.
     pub fn new(kind: StreamKind, id: impl Into<Uuid>) -> Self {
-        Self {
-            kind,
-            id: id.into(),
-        }
+        Self { kind, id: id.into() }
     }
 }
 
@@ -87,7 +84,9 @@ impl fmt::Display for StreamId {
 
 /// A text that is not `<kind>-<uuid>`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("not a stream id: {text:?} (expected <kind>-<uuid>, kind one of company, customer, product, warehouse, stock, order, shipment, invoice, payment)")]
+#[error(
+    "not a stream id: {text:?} (expected <kind>-<uuid>, kind one of company, customer, product, warehouse, stock, order, shipment, invoice, payment)"
+)]
 pub struct InvalidStreamId {
     /// The text that was given.
     pub text: String,
@@ -96,9 +95,7 @@ pub struct InvalidStreamId {
 impl FromStr for StreamId {
     type Err = InvalidStreamId;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let invalid = || InvalidStreamId {
-            text: s.to_string(),
-        };
+        let invalid = || InvalidStreamId { text: s.to_string() };
         let (prefix, id) = s.split_once('-').ok_or_else(invalid)?;
         let kind = StreamKind::ALL
             .into_iter()
@@ -138,7 +135,13 @@ mod tests {
 
     #[test]
     fn malformed_stream_ids_are_refused() {
-        for bad in ["", "order", "order-", "orders-00000000-0000-0000-0000-000000000001", "order-xyz"] {
+        for bad in [
+            "",
+            "order",
+            "order-",
+            "orders-00000000-0000-0000-0000-000000000001",
+            "order-xyz",
+        ] {
             assert!(bad.parse::<StreamId>().is_err(), "{bad} accepted");
         }
     }

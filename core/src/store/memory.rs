@@ -37,7 +37,12 @@ impl MemoryStore {
 
 impl EventStore for MemoryStore {
     fn head(&self) -> Result<Head, StoreError> {
-        Ok(self.read().events.last().map(RecordedEvent::head).unwrap_or_default())
+        Ok(self
+            .read()
+            .events
+            .last()
+            .map(RecordedEvent::head)
+            .unwrap_or_default())
     }
 
     fn append(&self, expected: u64, commit: &Commit) -> Result<Head, StoreError> {
