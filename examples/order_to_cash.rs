@@ -67,7 +67,11 @@ impl Walk {
         let outcome = self.engine.execute(Request::new(ctx, command))?;
         let names: Vec<&str> = outcome.events.iter().map(|e| e.payload.name()).collect();
         let first = outcome.events.first().map_or(0, |e| e.position);
-        let note = if outcome.repeated { " (already recorded: original outcome returned, nothing appended)" } else { "" };
+        let note = if outcome.repeated {
+            " (already recorded: original outcome returned, nothing appended)"
+        } else {
+            ""
+        };
         println!("      log #{first:<3} {}{note}", names.join(", "));
         Ok(outcome)
     }
@@ -82,7 +86,9 @@ impl Walk {
     }
 
     fn show_order(&self, order_id: OrderId) {
-        let Some(order) = self.engine.order(order_id) else { return };
+        let Some(order) = self.engine.order(order_id) else {
+            return;
+        };
         for line in &order.lines {
             println!(
                 "      line {}: ordered {:>5} {:<3} reserved {:>5}  delivered {:>5}  invoiced {:>5}  backorder {:>5}",
@@ -92,7 +98,7 @@ impl Walk {
                 line.reserved.normalize(),
                 line.delivered.normalize(),
                 line.invoiced.normalize(),
-                line.backorder().normalize()
+                order.backorder(line.line).normalize()
             );
         }
         println!(
@@ -110,8 +116,18 @@ impl Walk {
         label: &str,
     ) -> Result<InvoiceId, Box<dyn Error>> {
         let invoice_id = InvoiceId(Uuid::new_v4());
-        self.run("bea.billing", at(day, 10), Uuid::new_v4(), CreateInvoice { invoice_id, order_id })?;
-        self.run("bea.billing", at(day, 11), Uuid::new_v4(), PostInvoice { invoice_id })?;
+        self.run(
+            "bea.billing",
+            at(day, 10),
+            Uuid::new_v4(),
+            CreateInvoice { invoice_id, order_id },
+        )?;
+        self.run(
+            "bea.billing",
+            at(day, 11),
+            Uuid::new_v4(),
+            PostInvoice { invoice_id },
+        )?;
         let invoice = self.engine.invoice(invoice_id).ok_or("invoice missing")?;
         self.say(format!(
             "{label} invoice {} posted on {}: {} line(s), total {}, due {}",
@@ -124,14 +140,28 @@ impl Walk {
         let payment_id = Uuid::new_v4().into();
         let customer_id = invoice.customer_id;
         let amount = invoice.total;
-        self.run("bea.billing", at(day + 7, 9), Uuid::new_v4(), ReceivePayment {
-            payment_id,
-            customer_id,
-            amount,
-            method: PaymentMethod::BankTransfer,
-            reference: format!("remittance for {}", invoice.number.as_deref().unwrap_or("?")),
-        })?;
-        self.run("bea.billing", at(day + 7, 9), Uuid::new_v4(), AllocatePayment { payment_id, invoice_id, amount })?;
+        self.run(
+            "bea.billing",
+            at(day + 7, 9),
+            Uuid::new_v4(),
+            ReceivePayment {
+                payment_id,
+                customer_id,
+                amount,
+                method: PaymentMethod::BankTransfer,
+                reference: format!("remittance for {}", invoice.number.as_deref().unwrap_or("?")),
+            },
+        )?;
+        self.run(
+            "bea.billing",
+            at(day + 7, 9),
+            Uuid::new_v4(),
+            AllocatePayment {
+                payment_id,
+                invoice_id,
+                amount,
+            },
+        )?;
         let invoice = self.engine.invoice(invoice_id).ok_or("invoice missing")?;
         self.say(format!(
             "payment of {} received and allocated: invoice open amount {}, payment state {:?}",
@@ -168,30 +198,54 @@ fn main() -> Result<(), Box<dyn Error>> {
         ("CAB-300", "Cable, sold by the metre", "m", 1, "1.20"),
     ];
     walk.say("company, customer and three products are set up".into());
-    walk.run("ada.admin", at(2, 8), fixed("cmd-company"), SetUpCompany {
-        company_id,
-        name: "Northwind Distribution".into(),
-        base_currency: Currency { code: usd, decimals: 2 },
-        other_currencies: vec![Currency { code: CurrencyCode::new("EUR")?, decimals: 2 }],
-        rounding: RoundingRule::HalfAwayFromZero,
-    })?;
-    walk.run("ada.admin", at(2, 8), fixed("cmd-customer"), RegisterCustomer {
-        customer_id,
-        name: "Acme Retail Ltd".into(),
-        payment_term_days: 30,
-        credit_limit: Some(Money::new(dec("5000.00")?, usd)),
-    })?;
+    walk.run(
+        "ada.admin",
+        at(2, 8),
+        fixed("cmd-company"),
+        SetUpCompany {
+            company_id,
+            name: "Northwind Distribution".into(),
+            base_currency: Currency {
+                code: usd,
+                decimals: 2,
+            },
+            other_currencies: vec![Currency {
+                code: CurrencyCode::new("EUR")?,
+                decimals: 2,
+            }],
+            rounding: RoundingRule::HalfAwayFromZero,
+        },
+    )?;
+    walk.run(
+        "ada.admin",
+        at(2, 8),
+        fixed("cmd-customer"),
+        RegisterCustomer {
+            customer_id,
+            name: "Acme Retail Ltd".into(),
+            payment_term_days: 30,
+            credit_limit: Some(Money::new(dec("5000.00")?, usd)),
+        },
+    )?;
     let mut product_ids = Vec::new();
     for (sku, name, unit, decimals, price) in products {
         let product_id = fixed(sku).into();
         product_ids.push(product_id);
-        walk.run("ada.admin", at(2, 8), fixed(&format!("cmd-{sku}")), RegisterProduct {
-            product_id,
-            sku: sku.into(),
-            name: name.into(),
-            unit: Unit { code: unit.into(), decimals },
-            list_price: Money::new(dec(price)?, usd),
-        })?;
+        walk.run(
+            "ada.admin",
+            at(2, 8),
+            fixed(&format!("cmd-{sku}")),
+            RegisterProduct {
+                product_id,
+                sku: sku.into(),
+                name: name.into(),
+                unit: Unit {
+                    code: unit.into(),
+                    decimals,
+                },
+                list_price: Money::new(dec(price)?, usd),
+            },
+        )?;
     }
     let [widget, gadget, cable] = [product_ids[0], product_ids[1], product_ids[2]];
 
@@ -199,34 +253,60 @@ fn main() -> Result<(), Box<dyn Error>> {
     let run = Uuid::new_v4();
     let warehouse_id = run.into();
     let warehouse_code = format!("WH-{}", &run.simple().to_string()[..8]);
-    walk.run("ada.admin", at(2, 8), Uuid::new_v4(), RegisterWarehouse {
-        warehouse_id,
-        code: warehouse_code.clone(),
-        name: "Main warehouse".into(),
-    })?;
-    for (product_id, quantity) in [(widget, "10"), (gadget, "4"), (cable, "25.5")] {
-        walk.run("wes.warehouse", at(2, 9), Uuid::new_v4(), ReceiveStock {
-            product_id,
+    walk.run(
+        "ada.admin",
+        at(2, 8),
+        Uuid::new_v4(),
+        RegisterWarehouse {
             warehouse_id,
-            quantity: dec(quantity)?,
-            reference: "PO-7781".into(),
-        })?;
+            code: warehouse_code.clone(),
+            name: "Main warehouse".into(),
+        },
+    )?;
+    for (product_id, quantity) in [(widget, "10"), (gadget, "4"), (cable, "25.5")] {
+        walk.run(
+            "wes.warehouse",
+            at(2, 9),
+            Uuid::new_v4(),
+            ReceiveStock {
+                product_id,
+                warehouse_id,
+                quantity: dec(quantity)?,
+                reference: "PO-7781".into(),
+            },
+        )?;
     }
-    walk.say(format!("warehouse {warehouse_code} registered; received 10 widgets, 4 gadgets, 25.5 m of cable"));
+    walk.say(format!(
+        "warehouse {warehouse_code} registered; received 10 widgets, 4 gadgets, 25.5 m of cable"
+    ));
 
     // --- quotation -> confirmed -------------------------------------------------------
     let order_id = OrderId(Uuid::new_v4());
-    walk.run("sam.sales", at(3, 9), Uuid::new_v4(), CreateQuotation {
-        order_id,
-        customer_id,
-        warehouse_id,
-        lines: vec![
-            RequestedLine { product_id: widget, quantity: dec("10")? },
-            RequestedLine { product_id: gadget, quantity: dec("6")? },
-            RequestedLine { product_id: cable, quantity: dec("25.5")? },
-        ],
-        customer_reference: "ACME-PO-2291".into(),
-    })?;
+    walk.run(
+        "sam.sales",
+        at(3, 9),
+        Uuid::new_v4(),
+        CreateQuotation {
+            order_id,
+            customer_id,
+            warehouse_id,
+            lines: vec![
+                RequestedLine {
+                    product_id: widget,
+                    quantity: dec("10")?,
+                },
+                RequestedLine {
+                    product_id: gadget,
+                    quantity: dec("6")?,
+                },
+                RequestedLine {
+                    product_id: cable,
+                    quantity: dec("25.5")?,
+                },
+            ],
+            customer_reference: "ACME-PO-2291".into(),
+        },
+    )?;
     walk.say("quotation created for Acme Retail with three lines, priced from the list prices".into());
     walk.show_order(order_id);
     let confirmed = walk.run("sam.sales", at(3, 10), Uuid::new_v4(), ConfirmOrder { order_id })?;
@@ -235,21 +315,33 @@ fn main() -> Result<(), Box<dyn Error>> {
             "order confirmed: value {}, credit exposure {} within limit {}",
             walk.money(e.amount.amount),
             walk.money(e.exposure.amount),
-            e.credit_limit.map(|l| walk.money(l.amount)).unwrap_or_else(|| "none".into())
+            e.credit_limit
+                .map(|l| walk.money(l.amount))
+                .unwrap_or_else(|| "none".into())
         ));
     }
 
     // --- reserve: the gadget line is only partly available --------------------------------
-    walk.run("wes.warehouse", at(3, 11), Uuid::new_v4(), ReserveStock { order_id })?;
+    walk.run(
+        "wes.warehouse",
+        at(3, 11),
+        Uuid::new_v4(),
+        ReserveStock { order_id },
+    )?;
     walk.say("stock reserved: the gadget line gets 4 of 6, the other 2 wait".into());
     walk.show_order(order_id);
 
     // --- first shipment; the rest is a backorder -----------------------------------------
-    walk.run("wes.warehouse", at(4, 14), Uuid::new_v4(), ShipOrder {
-        shipment_id: Uuid::new_v4().into(),
-        order_id,
-        lines: vec![],
-    })?;
+    walk.run(
+        "wes.warehouse",
+        at(4, 14),
+        Uuid::new_v4(),
+        ShipOrder {
+            shipment_id: Uuid::new_v4().into(),
+            order_id,
+            lines: vec![],
+        },
+    )?;
     walk.say("shipment 1 dispatched with everything reserved; 2 gadgets left as a backorder".into());
     walk.show_order(order_id);
 
@@ -257,18 +349,33 @@ fn main() -> Result<(), Box<dyn Error>> {
     walk.invoice_and_collect(order_id, 5, "first")?;
 
     // --- the backorder: stock arrives, is reserved, ships, is invoiced and paid ----------
-    walk.run("wes.warehouse", at(16, 9), Uuid::new_v4(), ReceiveStock {
-        product_id: gadget,
-        warehouse_id,
-        quantity: dec("2")?,
-        reference: "PO-7790".into(),
-    })?;
-    walk.run("wes.warehouse", at(16, 10), Uuid::new_v4(), ReserveStock { order_id })?;
-    walk.run("wes.warehouse", at(16, 15), Uuid::new_v4(), ShipOrder {
-        shipment_id: Uuid::new_v4().into(),
-        order_id,
-        lines: vec![],
-    })?;
+    walk.run(
+        "wes.warehouse",
+        at(16, 9),
+        Uuid::new_v4(),
+        ReceiveStock {
+            product_id: gadget,
+            warehouse_id,
+            quantity: dec("2")?,
+            reference: "PO-7790".into(),
+        },
+    )?;
+    walk.run(
+        "wes.warehouse",
+        at(16, 10),
+        Uuid::new_v4(),
+        ReserveStock { order_id },
+    )?;
+    walk.run(
+        "wes.warehouse",
+        at(16, 15),
+        Uuid::new_v4(),
+        ShipOrder {
+            shipment_id: Uuid::new_v4().into(),
+            order_id,
+            lines: vec![],
+        },
+    )?;
     walk.say("2 gadgets received, reserved and shipped as shipment 2: the backorder is closed".into());
     walk.show_order(order_id);
     walk.invoice_and_collect(order_id, 17, "second")?;
@@ -284,14 +391,20 @@ fn main() -> Result<(), Box<dyn Error>> {
     let live_head = walk.engine.head();
     let live_digest = walk.engine.state_digest()?;
     println!();
-    println!("live:     head position {}, head hash {}", live_head.position, live_head.hash);
+    println!(
+        "live:     head position {}, head hash {}",
+        live_head.position, live_head.hash
+    );
     println!("          state digest {live_digest}");
     walk.engine.close()?;
 
     let reopened = Engine::open(&data_dir)?;
     let replayed_head = reopened.head();
     let replayed_digest = reopened.state_digest()?;
-    println!("replayed: head position {}, head hash {}", replayed_head.position, replayed_head.hash);
+    println!(
+        "replayed: head position {}, head hash {}",
+        replayed_head.position, replayed_head.hash
+    );
     println!("          state digest {replayed_digest}");
     if replayed_head == live_head && replayed_digest == live_digest {
         println!("the reopened log verifies, and the rebuilt state and head hash are identical");

@@ -4,6 +4,9 @@
 //! store's append contract (expected head, duplicate command ids) holds for both stores;
 //! an engine whose store failed halts instead of drifting from its log.
 
+// Test code: a failed expectation panics, which is what a test should do.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod support;
 
 use std::io::{BufRead, BufReader};

@@ -162,14 +162,14 @@ impl Invoice {
         Money::new(open, self.currency)
     }
 
-    /// Paid, partially paid or not paid.
+    /// Paid (nothing owed, an invoice totalling zero included), partially paid or not paid.
     pub fn payment_state(&self) -> PaymentState {
-        if self.paid.is_zero() {
-            PaymentState::NotPaid
-        } else if self.paid < self.total.amount {
-            PaymentState::PartiallyPaid
-        } else {
+        if self.paid >= self.total.amount {
             PaymentState::Paid
+        } else if self.paid.is_zero() {
+            PaymentState::NotPaid
+        } else {
+            PaymentState::PartiallyPaid
         }
     }
 }

@@ -233,15 +233,6 @@ impl OrderLine {
         self.open_quantity() - self.reserved
     }
 
-    /// Waiting after a partial shipment: what is still open once something has shipped.
-    pub fn backorder(&self) -> Decimal {
-        if self.delivered.is_zero() {
-            Decimal::ZERO
-        } else {
-            self.open_quantity()
-        }
-    }
-
     /// Delivered and on no invoice yet.
     pub fn to_invoice(&self) -> Decimal {
         self.delivered - self.invoiced - self.invoicing
@@ -277,10 +268,24 @@ impl SalesOrder {
         self.lines.iter_mut().find(|l| l.line == line)
     }
 
+    /// True once any quantity of the order has shipped.
+    pub fn has_shipped(&self) -> bool {
+        self.lines.iter().any(|l| l.delivered > Decimal::ZERO)
+    }
+
+    /// The backorder of a line: once the order has shipped anything, whatever the line
+    /// still has open waits for a later shipment (a line with nothing shipped yet included).
+    /// Zero before the first shipment, and for an unknown line.
+    pub fn backorder(&self, line: u32) -> Decimal {
+        match self.line(line) {
+            Some(l) if self.has_shipped() => l.open_quantity(),
+            _ => Decimal::ZERO,
+        }
+    }
+
     /// Shipping progress (meaningful once confirmed).
     pub fn shipping_status(&self) -> ShippingStatus {
-        let delivered: Decimal = self.lines.iter().map(|l| l.delivered).sum();
-        if delivered.is_zero() {
+        if !self.has_shipped() {
             ShippingStatus::NotShipped
         } else if self.lines.iter().all(|l| l.open_quantity() <= Decimal::ZERO) {
             ShippingStatus::Shipped

@@ -2,6 +2,8 @@
 //! advancing business clock, checks that refusals change nothing, and a standard world of
 //! master data (company, warehouse, customer, products).
 #![allow(dead_code)]
+// Test code: a failed expectation panics, which is what a test should do.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use o2c::chrono::{DateTime, Duration, TimeZone, Utc};
 use o2c::company::SetUpCompany;
@@ -18,7 +20,8 @@ use o2c::{
 
 /// An exact decimal from text.
 pub fn dec(text: &str) -> Decimal {
-    text.parse().unwrap_or_else(|e| panic!("bad decimal {text:?}: {e}"))
+    text.parse()
+        .unwrap_or_else(|e| panic!("bad decimal {text:?}: {e}"))
 }
 
 /// US dollars.
@@ -59,7 +62,9 @@ impl Harness {
     /// A fresh id (deterministic: the n-th id of the harness).
     pub fn id<T: From<Uuid>>(&mut self) -> T {
         self.next += 1;
-        T::from(Uuid::from_u128(0xa000_0000_0000_0000_0000_0000_0000_0000 | self.next))
+        T::from(Uuid::from_u128(
+            0xa000_0000_0000_0000_0000_0000_0000_0000 | self.next,
+        ))
     }
 
     /// The request the next `exec` would send (fresh command id, current clock).
@@ -80,7 +85,8 @@ impl Harness {
     pub fn ok(&mut self, command: impl Into<Command>) -> Outcome {
         let command = command.into();
         let name = command.name();
-        self.exec(command).unwrap_or_else(|e| panic!("{name} failed: {e}"))
+        self.exec(command)
+            .unwrap_or_else(|e| panic!("{name} failed: {e}"))
     }
 
     /// Executes a command that must be refused by a business rule, asserts that nothing was
@@ -96,7 +102,11 @@ impl Harness {
             Ok(outcome) => panic!("{name}: expected a refusal, got {:?}", outcome.events),
         };
         assert_eq!(self.engine.head(), head, "{name} was refused but the log moved");
-        assert_eq!(self.engine.state_digest().unwrap(), digest, "{name} was refused but the book changed");
+        assert_eq!(
+            self.engine.state_digest().unwrap(),
+            digest,
+            "{name} was refused but the book changed"
+        );
         error
     }
 
@@ -130,8 +140,14 @@ impl World {
     /// (net 30, credit limit 10,000.00 USD); products widget, gadget, flour.
     pub fn on(engine: Engine) -> Self {
         let mut h = Harness::on(engine);
-        let usd_currency = Currency { code: CurrencyCode::new("USD").unwrap(), decimals: 2 };
-        let eur_currency = Currency { code: CurrencyCode::new("EUR").unwrap(), decimals: 2 };
+        let usd_currency = Currency {
+            code: CurrencyCode::new("USD").unwrap(),
+            decimals: 2,
+        };
+        let eur_currency = Currency {
+            code: CurrencyCode::new("EUR").unwrap(),
+            decimals: 2,
+        };
         let company_id = h.id();
         h.ok(SetUpCompany {
             company_id,
@@ -141,7 +157,11 @@ impl World {
             rounding: RoundingRule::HalfAwayFromZero,
         });
         let warehouse = h.id();
-        h.ok(RegisterWarehouse { warehouse_id: warehouse, code: "WH-1".into(), name: "Main".into() });
+        h.ok(RegisterWarehouse {
+            warehouse_id: warehouse,
+            code: "WH-1".into(),
+            name: "Main".into(),
+        });
         let customer = h.id();
         h.ok(RegisterCustomer {
             customer_id: customer,
@@ -155,7 +175,10 @@ impl World {
                 product_id,
                 sku: sku.into(),
                 name: sku.into(),
-                unit: Unit { code: unit.into(), decimals },
+                unit: Unit {
+                    code: unit.into(),
+                    decimals,
+                },
                 list_price: usd(price),
             });
             product_id
@@ -163,6 +186,13 @@ impl World {
         let widget = product(&mut h, "WIDGET", "pcs", 0, "10.00");
         let gadget = product(&mut h, "GADGET", "pcs", 0, "2.50");
         let flour = product(&mut h, "FLOUR", "kg", 3, "4.00");
-        Self { h, warehouse, customer, widget, gadget, flour }
+        Self {
+            h,
+            warehouse,
+            customer,
+            widget,
+            gadget,
+            flour,
+        }
     }
 }
