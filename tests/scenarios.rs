@@ -1032,11 +1032,7 @@ fn a_line_with_nothing_shipped_is_backordered_once_the_order_ships_partially() {
     );
     let shipped = order(&w, order_id);
     let backorder: Decimal = shipped.lines.iter().map(|l| shipped.backorder(l.line)).sum();
-    assert_eq!(
-        order(&w, order_id).backorder(2),
-        dec("6"),
-        "all six gadgets wait"
-    );
+    assert_eq!(order(&w, order_id).backorder(2), dec("6"), "all six gadgets wait");
     assert_eq!(backorder, dec("6"));
 }
 
@@ -1621,7 +1617,11 @@ fn order_to_cash_with_a_backorder_end_to_end() {
     );
     let shipped = order(&w, order_id);
     assert_eq!(
-        shipped.lines.iter().map(|l| shipped.backorder(l.line)).collect::<Vec<_>>(),
+        shipped
+            .lines
+            .iter()
+            .map(|l| shipped.backorder(l.line))
+            .collect::<Vec<_>>(),
         [dec("0"), dec("2"), dec("0")]
     );
 

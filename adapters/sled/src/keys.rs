@@ -85,7 +85,10 @@ mod tests {
         assert_eq!(decode_head(&encode_head(head)), Some(head));
         let id = Uuid::from_u128(9);
         let record = decode_command(id, &encode_command(head.hash, 7, 3)).unwrap();
-        assert_eq!((record.first_position, record.event_count, record.fingerprint), (7, 3, head.hash));
+        assert_eq!(
+            (record.first_position, record.event_count, record.fingerprint),
+            (7, 3, head.hash)
+        );
         assert_eq!(decode_head(b"short"), None);
     }
 

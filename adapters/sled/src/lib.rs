@@ -157,7 +157,8 @@ impl SledStore {
         for entry in self.log.iter() {
             let (key, value) = entry.map_err(backend)?;
             let expected = chain.head().position + 1;
-            let position = keys::position(&key).ok_or_else(|| integrity(expected, "log key is not a position"))?;
+            let position =
+                keys::position(&key).ok_or_else(|| integrity(expected, "log key is not a position"))?;
             let event = codec::decode(position, &value)?;
             chain.check(&event)?;
             replay(&event);
@@ -175,8 +176,7 @@ impl SledStore {
     fn stored_head(&self) -> Result<Head, StoreError> {
         match self.meta.get(HEAD_KEY).map_err(backend)? {
             None => Ok(Head::default()),
-            Some(bytes) => keys::decode_head(&bytes)
-                .ok_or_else(|| integrity(0, "head record is malformed")),
+            Some(bytes) => keys::decode_head(&bytes).ok_or_else(|| integrity(0, "head record is malformed")),
         }
     }
 
@@ -204,11 +204,7 @@ impl EventStore for SledStore {
         check_commit(expected, commit)?;
         let new_head = commit.head().unwrap_or_default();
         let command_key = *commit.command_id.as_bytes();
-        let record = keys::encode_command(
-            commit.fingerprint,
-            expected + 1,
-            commit.events.len() as u32,
-        );
+        let record = keys::encode_command(commit.fingerprint, expected + 1, commit.events.len() as u32);
         let result = (&self.log, &self.streams, &self.commands, &self.meta).transaction(
             |(log, streams, commands, meta)| {
                 let actual = match meta.get(HEAD_KEY)? {
@@ -263,7 +259,8 @@ impl EventStore for SledStore {
         let mut events = Vec::new();
         for entry in self.streams.scan_prefix(keys::stream_prefix(stream)) {
             let (_, value) = entry.map_err(backend)?;
-            let position = keys::position(&value).ok_or_else(|| integrity(0, "stream index entry is not a position"))?;
+            let position =
+                keys::position(&value).ok_or_else(|| integrity(0, "stream index entry is not a position"))?;
             let event = self
                 .decode_at(position)?
                 .ok_or_else(|| integrity(position, "stream index points past the log"))?;
