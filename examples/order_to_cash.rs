@@ -21,7 +21,8 @@ use std::path::PathBuf;
 
 use o2c::chrono::{DateTime, TimeZone, Utc};
 use o2c::company::SetUpCompany;
-use o2c::customer::RegisterCustomer;
+use o2c::customer::CustomerDetails;
+use o2c::customer::{RegisterCustomer, SetCreditLimit};
 use o2c::invoice::{CreateInvoice, PostInvoice};
 use o2c::money::{Currency, CurrencyCode, Money, RoundingRule};
 use o2c::order::{ConfirmOrder, CreateQuotation, RequestedLine, ReserveStock};
@@ -32,7 +33,9 @@ use o2c::shipment::ShipOrder;
 use o2c::stock::ReceiveStock;
 use o2c::uuid::Uuid;
 use o2c::warehouse::RegisterWarehouse;
-use o2c::{ActorId, Command, CommandContext, Engine, InvoiceId, OrderId, Outcome, Request};
+use o2c::{
+    Actor, ActorId, Command, CommandContext, CompanyId, Engine, InvoiceId, OrderId, Outcome, Request, Role,
+};
 
 /// Fixed ids for master data, so a second run on the same directory finds them.
 fn fixed(name: &str) -> Uuid {
@@ -51,6 +54,7 @@ fn dec(text: &str) -> Result<Decimal, Box<dyn Error>> {
 
 struct Walk {
     engine: Engine,
+    company: CompanyId,
     usd: CurrencyCode,
     step: u32,
 }
@@ -63,7 +67,16 @@ impl Walk {
         command_id: Uuid,
         command: impl Into<Command>,
     ) -> Result<Outcome, Box<dyn Error>> {
-        let ctx = CommandContext::new(command_id, ActorId::new(actor)?, when);
+        // The embedding service would look these up in its identity system.
+        let role = match actor {
+            "ada.admin" => Role::Admin,
+            "sam.sales" => Role::SalesRep,
+            "wes.warehouse" => Role::WarehouseOperator,
+            "cora.credit" => Role::CreditController,
+            _ => Role::BillingClerk,
+        };
+        let actor = Actor::new(ActorId::new(actor)?).member_of(self.company, [role]);
+        let ctx = CommandContext::new(command_id, actor, when);
         let outcome = self.engine.execute(Request::new(ctx, command))?;
         let names: Vec<&str> = outcome.events.iter().map(|e| e.payload.name()).collect();
         let first = outcome.events.first().map_or(0, |e| e.position);
@@ -183,21 +196,25 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!();
 
     let usd = CurrencyCode::new("USD")?;
+    let company_id = fixed("company").into();
     let mut walk = Walk {
         engine: Engine::open(&data_dir)?,
+        company: company_id,
         usd,
         step: 0,
     };
 
     // --- master data (fixed ids: idempotent across runs) -------------------------------
-    let company_id = fixed("company").into();
     let customer_id = fixed("customer").into();
     let products = [
         ("WID-100", "Widget, steel", "pcs", 0, "12.50"),
         ("GAD-200", "Gadget, boxed", "pcs", 0, "39.90"),
         ("CAB-300", "Cable, sold by the metre", "m", 1, "1.20"),
     ];
-    walk.say("company, customer and three products are set up".into());
+    walk.say(
+        "company, customer (with a credit limit set by the credit controller) and three products are set up"
+            .into(),
+    );
     walk.run(
         "ada.admin",
         at(2, 8),
@@ -214,6 +231,7 @@ fn main() -> Result<(), Box<dyn Error>> {
                 decimals: 2,
             }],
             rounding: RoundingRule::HalfAwayFromZero,
+            settings: Default::default(),
         },
     )?;
     walk.run(
@@ -222,9 +240,27 @@ fn main() -> Result<(), Box<dyn Error>> {
         fixed("cmd-customer"),
         RegisterCustomer {
             customer_id,
-            name: "Acme Retail Ltd".into(),
-            payment_term_days: 30,
+            details: CustomerDetails {
+                name: "Acme Retail Ltd".into(),
+                payment_term_days: 30,
+                tax_id: Some("GB 123 4567 89".into()),
+                billing_address: None,
+                shipping_addresses: vec![],
+                group_id: None,
+                price_list_id: None,
+                tax_treatment: Default::default(),
+            },
+            credit_limit: None,
+        },
+    )?;
+    walk.run(
+        "cora.credit",
+        at(2, 8),
+        fixed("cmd-credit-limit"),
+        SetCreditLimit {
+            customer_id,
             credit_limit: Some(Money::new(dec("5000.00")?, usd)),
+            reason: "opening limit after credit review".into(),
         },
     )?;
     let mut product_ids = Vec::new();
@@ -244,6 +280,8 @@ fn main() -> Result<(), Box<dyn Error>> {
                     decimals,
                 },
                 list_price: Money::new(dec(price)?, usd),
+                category: None,
+                floor_price: None,
             },
         )?;
     }
@@ -291,18 +329,9 @@ fn main() -> Result<(), Box<dyn Error>> {
             customer_id,
             warehouse_id,
             lines: vec![
-                RequestedLine {
-                    product_id: widget,
-                    quantity: dec("10")?,
-                },
-                RequestedLine {
-                    product_id: gadget,
-                    quantity: dec("6")?,
-                },
-                RequestedLine {
-                    product_id: cable,
-                    quantity: dec("25.5")?,
-                },
+                RequestedLine::new(widget, dec("10")?),
+                RequestedLine::new(gadget, dec("6")?),
+                RequestedLine::new(cable, dec("25.5")?),
             ],
             customer_reference: "ACME-PO-2291".into(),
         },

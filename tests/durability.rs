@@ -45,14 +45,8 @@ fn one_order(w: &mut World) {
         customer_id: w.customer,
         warehouse_id: w.warehouse,
         lines: vec![
-            RequestedLine {
-                product_id: w.widget,
-                quantity: dec("8"),
-            },
-            RequestedLine {
-                product_id: w.flour,
-                quantity: dec("0.125"),
-            },
+            RequestedLine::new(w.widget, dec("8")),
+            RequestedLine::new(w.flour, dec("0.125")),
         ],
         customer_reference: String::new(),
     });
@@ -368,7 +362,7 @@ fn check_append_contract(store: &dyn EventStore) {
         &book,
         &mut h,
         o2c::company::SetUpCompany {
-            company_id: Uuid::from_u128(1).into(),
+            company_id: support::COMPANY,
             name: "C".into(),
             base_currency: o2c::money::Currency {
                 code: o2c::CurrencyCode::new("USD").unwrap(),
@@ -376,6 +370,7 @@ fn check_append_contract(store: &dyn EventStore) {
             },
             other_currencies: vec![],
             rounding: Default::default(),
+            settings: Default::default(),
         },
     );
     // A writer that believes the head is at 3 (its commit sealed for positions 4..):

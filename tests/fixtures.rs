@@ -138,14 +138,8 @@ fn write_v1_fixture() {
         customer_id: w.customer,
         warehouse_id: w.warehouse,
         lines: vec![
-            RequestedLine {
-                product_id: w.widget,
-                quantity: dec("3"),
-            },
-            RequestedLine {
-                product_id: w.flour,
-                quantity: dec("1.5"),
-            },
+            RequestedLine::new(w.widget, dec("3")),
+            RequestedLine::new(w.flour, dec("1.5")),
         ],
         customer_reference: "ACME-PO-1".into(),
     });
@@ -153,6 +147,8 @@ fn write_v1_fixture() {
         order_id,
         product_id: w.gadget,
         quantity: dec("4"),
+        discount_percent: dec("0"),
+        promised_date: None,
     });
     h.ok(ConfirmOrder { order_id });
     h.ok(ReserveStock { order_id });

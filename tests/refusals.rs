@@ -59,10 +59,7 @@ fn unknown<T: From<Uuid>>() -> T {
 fn requested(lines: &[(ProductId, &str)]) -> Vec<RequestedLine> {
     lines
         .iter()
-        .map(|(product_id, quantity)| RequestedLine {
-            product_id: *product_id,
-            quantity: dec(quantity),
-        })
+        .map(|(product_id, quantity)| RequestedLine::new(*product_id, dec(quantity)))
         .collect()
 }
 

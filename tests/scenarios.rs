@@ -81,10 +81,7 @@ fn level(w: &World, product: ProductId) -> StockLevel {
 fn requested(lines: &[(ProductId, &str)]) -> Vec<RequestedLine> {
     lines
         .iter()
-        .map(|(product_id, quantity)| RequestedLine {
-            product_id: *product_id,
-            quantity: dec(quantity),
-        })
+        .map(|(product_id, quantity)| RequestedLine::new(*product_id, dec(quantity)))
         .collect()
 }
 

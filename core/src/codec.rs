@@ -5,10 +5,16 @@
 //! Reading it back recomputes the hash over the *stored* payload text, so the chain stays
 //! verifiable after upcasting changes how an old payload decodes.
 //!
-//! Schema evolution: payloads are decoded according to their `schema_version`. Version 1
-//! is the current and only version; when a shape changes, the version goes up and an
-//! upcaster here rewrites older payload JSON into the new shape before decoding. A record
-//! from a newer version than this build knows is refused, never guessed at.
+//! Schema evolution: payloads are decoded according to their `schema_version`. When a shape
+//! changes, the version goes up and an upcaster here rewrites older payload JSON into the
+//! new shape before decoding. A record from a newer version than this build knows is
+//! refused, never guessed at (so an older build never silently drops fields it does not
+//! know).
+//!
+//! | version | change | upcaster |
+//! |---|---|---|
+//! | 1 | first version | — |
+//! | 2 | sales controls: optional fields on existing events (customer details, product category and floor price, line price source / discount / promised date, quotation validity and price list, credit hold on confirmation, invoice line discount, company settings) and new events | none needed: every added field has a default, so v1 JSON decodes as is |
 
 use std::borrow::Cow;
 
@@ -167,6 +173,7 @@ fn decode_payload(schema_version: u32, payload: &RawValue) -> Result<Event, Inte
     if schema_version > SCHEMA_VERSION || schema_version == 0 {
         return Err(IntegrityProblem::UnsupportedSchemaVersion(schema_version));
     }
-    // Version 1 is the only version so far: nothing to upcast.
+    // Versions 1 and 2 share one JSON shape (2 only added defaulted fields): nothing to
+    // upcast yet.
     serde_json::from_str(payload.get()).map_err(|e| IntegrityProblem::Undecodable(e.to_string()))
 }

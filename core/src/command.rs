@@ -4,42 +4,36 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::company::SetUpCompany;
+use crate::company::{ChangeCompanySettings, SetUpCompany};
 use crate::context::CommandContext;
-use crate::customer::RegisterCustomer;
+use crate::customer::{
+    BlockCustomer, ChangeCustomer, DeactivateCustomer, ReactivateCustomer, RegisterCustomer,
+    RegisterCustomerGroup, SetCreditLimit, UnblockCustomer,
+};
 use crate::envelope::Hash;
 use crate::error::DomainError;
 use crate::invoice::{CancelInvoice, CreateInvoice, PostInvoice};
-use crate::order::{AddQuotationLine, ConfirmOrder, CreateQuotation, ReserveStock};
+use crate::order::{
+    AddOrderLine, AddQuotationLine, ApproveDiscount, CancelOrder, ChangeOrderLine, CloseOrder, ConfirmOrder,
+    CreateQuotation, HoldOrder, OverrideLinePrice, ReleaseCreditHold, ReleaseOrder, RemoveQuotationLine,
+    ReopenOrder, ReserveStock, RevalidateQuotation, SendQuotation, SetOrderDiscount,
+};
 use crate::payment::{AllocatePayment, ReceivePayment};
-use crate::product::RegisterProduct;
+use crate::pricing::{AddPriceRule, CreatePriceList, RemovePriceRule};
+use crate::product::{ChangeProduct, RegisterProduct};
 use crate::shipment::ShipOrder;
 use crate::stock::ReceiveStock;
 use crate::warehouse::RegisterWarehouse;
 
-/// A command to the book.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[allow(missing_docs)] // each variant is documented on its command type
-pub enum Command {
-    SetUpCompany(SetUpCompany),
-    RegisterCustomer(RegisterCustomer),
-    RegisterProduct(RegisterProduct),
-    RegisterWarehouse(RegisterWarehouse),
-    ReceiveStock(ReceiveStock),
-    CreateQuotation(CreateQuotation),
-    AddQuotationLine(AddQuotationLine),
-    ConfirmOrder(ConfirmOrder),
-    ReserveStock(ReserveStock),
-    ShipOrder(ShipOrder),
-    CreateInvoice(CreateInvoice),
-    PostInvoice(PostInvoice),
-    CancelInvoice(CancelInvoice),
-    ReceivePayment(ReceivePayment),
-    AllocatePayment(AllocatePayment),
-}
-
-macro_rules! command_from {
+macro_rules! commands {
     ($($variant:ident),* $(,)?) => {
+        /// A command to the book.
+        #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+        #[allow(missing_docs)] // each variant is documented on its command type
+        pub enum Command {
+            $($variant($variant),)*
+        }
+
         $(impl From<$variant> for Command {
             fn from(c: $variant) -> Self {
                 Command::$variant(c)
@@ -47,6 +41,9 @@ macro_rules! command_from {
         })*
 
         impl Command {
+            /// Every command name, as in the JSON tags.
+            pub const NAMES: &'static [&'static str] = &[$(stringify!($variant)),*];
+
             /// The command's name, as in its JSON tag.
             pub fn name(&self) -> &'static str {
                 match self {
@@ -57,15 +54,41 @@ macro_rules! command_from {
     };
 }
 
-command_from!(
+commands!(
     SetUpCompany,
+    ChangeCompanySettings,
+    RegisterCustomerGroup,
     RegisterCustomer,
+    ChangeCustomer,
+    SetCreditLimit,
+    BlockCustomer,
+    UnblockCustomer,
+    DeactivateCustomer,
+    ReactivateCustomer,
     RegisterProduct,
+    ChangeProduct,
+    CreatePriceList,
+    AddPriceRule,
+    RemovePriceRule,
     RegisterWarehouse,
     ReceiveStock,
     CreateQuotation,
     AddQuotationLine,
+    RemoveQuotationLine,
+    ChangeOrderLine,
+    SetOrderDiscount,
+    OverrideLinePrice,
+    SendQuotation,
+    RevalidateQuotation,
+    ApproveDiscount,
     ConfirmOrder,
+    ReleaseCreditHold,
+    AddOrderLine,
+    HoldOrder,
+    ReleaseOrder,
+    CloseOrder,
+    ReopenOrder,
+    CancelOrder,
     ReserveStock,
     ShipOrder,
     CreateInvoice,
@@ -100,7 +123,7 @@ impl Request {
         let body = serde_json::to_vec(&self.command).map_err(|e| DomainError::Encoding {
             message: e.to_string(),
         })?;
-        let actor = self.context.actor.as_str().as_bytes();
+        let actor = self.context.actor.id.as_str().as_bytes();
         Ok(Hash::of_parts(&[b"o2c.command.v1", actor, &body]))
     }
 }

@@ -1,11 +1,13 @@
 //! The company whose book this is: its name, base currency, the other currencies it
-//! accepts, its rounding rule, and the invoice number sequences (one per fiscal year).
+//! accepts, its rounding rule, its sales settings (quotation validity, discount approval
+//! threshold, overdue grace days), and the invoice number sequences (one per fiscal year).
 //!
 //! Setting up the company is the first command of every book; every other command is
 //! refused with [`DomainError::CompanyNotSetUp`] until then.
 
 use std::collections::BTreeMap;
 
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::book::Book;
@@ -14,6 +16,50 @@ use crate::event::Event;
 use crate::ids::CompanyId;
 use crate::money::{Currency, CurrencyCode, MAX_CURRENCY_DECIMALS, RoundingRule};
 use crate::validate;
+
+/// Sales settings of a company. Missing fields take the documented defaults.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CompanySettings {
+    /// A quotation is valid this many days after it is created or revalidated (default 30).
+    pub quotation_validity_days: u32,
+    /// A line whose effective discount exceeds this percentage needs a sales manager's
+    /// approval before the order is confirmed (default 10).
+    pub discount_approval_threshold: Decimal,
+    /// An invoice counts as overdue for the credit check once it is this many days past its
+    /// due date (default 0: the day after it is due).
+    pub overdue_grace_days: u32,
+}
+
+impl Default for CompanySettings {
+    fn default() -> Self {
+        Self {
+            quotation_validity_days: 30,
+            discount_approval_threshold: Decimal::TEN,
+            overdue_grace_days: 0,
+        }
+    }
+}
+
+/// Longest accepted quotation validity or grace period, in days.
+pub const MAX_SETTING_DAYS: u32 = 3650;
+
+impl CompanySettings {
+    fn validate(&self) -> Result<(), DomainError> {
+        for (field, days) in [
+            ("quotation_validity_days", self.quotation_validity_days),
+            ("overdue_grace_days", self.overdue_grace_days),
+        ] {
+            if days > MAX_SETTING_DAYS {
+                return Err(DomainError::SettingOutOfRange {
+                    field,
+                    value: Decimal::from(days),
+                });
+            }
+        }
+        validate::percent("discount_approval_threshold", self.discount_approval_threshold)
+    }
+}
 
 /// Command: set up the company. Allowed once per book.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,6 +76,25 @@ pub struct SetUpCompany {
     /// Rounding rule for computed amounts.
     #[serde(default)]
     pub rounding: RoundingRule,
+    /// Sales settings.
+    #[serde(default)]
+    pub settings: CompanySettings,
+}
+
+/// Command: change the company's sales settings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeCompanySettings {
+    /// The new settings.
+    pub settings: CompanySettings,
+}
+
+/// Event: the company's sales settings changed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompanySettingsChanged {
+    /// The company.
+    pub company_id: CompanyId,
+    /// The new settings.
+    pub settings: CompanySettings,
 }
 
 /// Event: the company was set up.
@@ -45,6 +110,9 @@ pub struct CompanySetUp {
     pub other_currencies: Vec<Currency>,
     /// Rounding rule for computed amounts.
     pub rounding: RoundingRule,
+    /// Sales settings (defaults for logs written before settings existed).
+    #[serde(default)]
+    pub settings: CompanySettings,
 }
 
 /// The company's state.
@@ -60,6 +128,8 @@ pub struct Company {
     pub currencies: BTreeMap<CurrencyCode, Currency>,
     /// Rounding rule for computed amounts.
     pub rounding: RoundingRule,
+    /// Sales settings.
+    pub settings: CompanySettings,
     /// Last invoice sequence number used, per fiscal (calendar) year.
     pub invoice_sequences: BTreeMap<i32, u32>,
 }
@@ -92,6 +162,7 @@ impl Company {
             base_currency: e.base_currency,
             currencies,
             rounding: e.rounding,
+            settings: e.settings,
             invoice_sequences: BTreeMap::new(),
         }
     }
@@ -120,11 +191,22 @@ pub(crate) fn set_up(book: &Book, cmd: &SetUpCompany) -> Result<Vec<Event>, Doma
         }
         seen.push(currency.code);
     }
+    cmd.settings.validate()?;
     Ok(vec![Event::CompanySetUp(CompanySetUp {
         company_id: cmd.company_id,
         name: cmd.name.clone(),
         base_currency: cmd.base_currency,
         other_currencies: cmd.other_currencies.clone(),
         rounding: cmd.rounding,
+        settings: cmd.settings,
+    })])
+}
+
+pub(crate) fn change_settings(book: &Book, cmd: &ChangeCompanySettings) -> Result<Vec<Event>, DomainError> {
+    let company = book.require_company()?;
+    cmd.settings.validate()?;
+    Ok(vec![Event::CompanySettingsChanged(CompanySettingsChanged {
+        company_id: company.id,
+        settings: cmd.settings,
     })])
 }

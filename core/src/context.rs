@@ -6,15 +6,15 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::ids::ActorId;
+use crate::access::Actor;
 
 /// Everything about a command that is not the command itself.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CommandContext {
     /// Unique per command; a repeat of the same id is answered from the log.
     pub command_id: Uuid,
-    /// Who issues the command.
-    pub actor: ActorId,
+    /// Who issues the command, with the roles held in each company.
+    pub actor: Actor,
     /// When the command happens in business terms (dates invoices, payments, due dates).
     pub business_time: DateTime<Utc>,
     /// Groups the commands of one business conversation; defaults to the command id.
@@ -27,7 +27,7 @@ pub struct CommandContext {
 
 impl CommandContext {
     /// A context without correlation or causation.
-    pub fn new(command_id: Uuid, actor: ActorId, business_time: DateTime<Utc>) -> Self {
+    pub fn new(command_id: Uuid, actor: Actor, business_time: DateTime<Utc>) -> Self {
         Self {
             command_id,
             actor,

@@ -29,8 +29,10 @@ use crate::event::Event;
 use crate::ids::ActorId;
 use crate::stream::StreamId;
 
-/// The schema version written on new events.
-pub const SCHEMA_VERSION: u32 = 1;
+/// The schema version written on new events. Version 2 added fields to several events
+/// (all optional, with defaults) and new events; version 1 payloads decode into the
+/// version 2 shapes unchanged.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// A SHA-256 digest.
 #[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -287,7 +289,7 @@ pub(crate) fn seal(
             stream_version: stream_version(&stream) + earlier_in_batch + 1,
             event_id: Uuid::new_v5(&ctx.command_id, &index.to_be_bytes()),
             command_id: ctx.command_id,
-            actor: ctx.actor.clone(),
+            actor: ctx.actor.id.clone(),
             business_time: ctx.business_time,
             recorded_time,
             correlation_id: ctx.correlation(),

@@ -4,9 +4,27 @@
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use crate::ids::{CompanyId, CustomerId, EntityKind, InvoiceId, OrderId, PaymentId, ProductId, WarehouseId};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::access::Role;
+use crate::customer::CustomerStatusChange;
+use crate::ids::{
+    ActorId, CompanyId, CustomerGroupId, CustomerId, EntityKind, InvoiceId, OrderId, PaymentId, PriceListId,
+    PriceRuleId, ProductId, WarehouseId,
+};
 use crate::invoice::InvoiceStatus;
 use crate::money::{CurrencyCode, Money};
+use crate::order::{ApprovalReason, HoldKind};
+
+/// A duty that segregation of duties keeps apart from raising the order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Duty {
+    /// Approving a quotation's discounts and prices.
+    ApproveDiscount,
+    /// Releasing an order's credit hold.
+    ReleaseCreditHold,
+}
 
 /// Why a command was refused.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -42,7 +60,98 @@ pub enum DomainError {
         message: String,
     },
 
+    // --- who may do what -----------------------------------------------------------------
+    /// The actor holds none of the roles the command needs in this company (or is not a
+    /// member of it).
+    #[error("{actor} may not issue {command} in company {company}; it needs one of the roles {required:?}")]
+    NotAuthorized {
+        /// Who asked.
+        actor: ActorId,
+        /// The command.
+        command: &'static str,
+        /// The book's company.
+        company: CompanyId,
+        /// Roles that would allow it.
+        required: Vec<Role>,
+    },
+    /// The actor raised or last changed the order, so may not also perform this duty.
+    #[error("{actor} raised or last changed order {order_id} and so may not {duty:?}")]
+    SegregationOfDuties {
+        /// Who asked.
+        actor: ActorId,
+        /// The order.
+        order_id: OrderId,
+        /// The duty refused.
+        duty: Duty,
+    },
+
     // --- company, ids and master data ---------------------------------------------------
+    /// A company setting is out of its range.
+    #[error("setting {field} is out of range: {value}")]
+    SettingOutOfRange {
+        /// The setting.
+        field: &'static str,
+        /// The value given.
+        value: Decimal,
+    },
+    /// Another customer already has this tax id.
+    #[error("tax id {tax_id:?} is already used by customer {customer_id}")]
+    DuplicateTaxId {
+        /// The tax id given.
+        tax_id: String,
+        /// The customer that has it.
+        customer_id: CustomerId,
+    },
+    /// The customer is already in the status the command asks for.
+    #[error("customer {customer_id} is already {change:?}")]
+    CustomerStatusUnchanged {
+        /// The customer.
+        customer_id: CustomerId,
+        /// The change asked for.
+        change: CustomerStatusChange,
+    },
+    /// The customer is inactive: no new quotations.
+    #[error("customer {customer_id} is inactive")]
+    CustomerInactive {
+        /// The customer.
+        customer_id: CustomerId,
+    },
+    /// A customer group with this id does not exist.
+    #[error("unknown customer group {group_id}")]
+    UnknownCustomerGroup {
+        /// The id given.
+        group_id: CustomerGroupId,
+    },
+    /// A price list with this id does not exist.
+    #[error("unknown price list {price_list_id}")]
+    UnknownPriceList {
+        /// The id given.
+        price_list_id: PriceListId,
+    },
+    /// The price list has no rule with this id.
+    #[error("price list {price_list_id} has no rule {rule_id}")]
+    UnknownPriceRule {
+        /// The list.
+        price_list_id: PriceListId,
+        /// The rule id given.
+        rule_id: PriceRuleId,
+    },
+    /// The rule would make a price list's price depend on itself.
+    #[error("price list {price_list_id} cannot be based on {base}: {base} depends on it")]
+    PriceListCycle {
+        /// The list the rule is added to.
+        price_list_id: PriceListId,
+        /// The base list named by the rule.
+        base: PriceListId,
+    },
+    /// A validity period ends before it starts.
+    #[error("period ends {until} before it starts {from}")]
+    InvalidPeriod {
+        /// Start.
+        from: NaiveDate,
+        /// End.
+        until: NaiveDate,
+    },
     /// No company has been set up in this book yet.
     #[error("the company is not set up yet; SetUpCompany must come first")]
     CompanyNotSetUp,
@@ -168,6 +277,20 @@ pub enum DomainError {
         /// The currency given.
         found: CurrencyCode,
     },
+    /// A quantity that may be zero is negative.
+    #[error("quantity must not be negative, got {quantity}")]
+    NegativeQuantity {
+        /// The quantity given.
+        quantity: Decimal,
+    },
+    /// A percentage is outside 0..=100 or has more than 4 decimals.
+    #[error("{field} must be a percentage from 0 to 100 with at most 4 decimals, got {value}")]
+    InvalidPercent {
+        /// The field.
+        field: &'static str,
+        /// The value given.
+        value: Decimal,
+    },
     /// A quantity is zero or negative.
     #[error("quantity must be positive, got {quantity}")]
     NonPositiveQuantity {
@@ -230,17 +353,101 @@ pub enum DomainError {
         /// The order.
         order_id: OrderId,
     },
-    /// Confirming would take the customer's exposure over the credit limit.
-    #[error(
-        "credit limit of customer {customer_id} exceeded: exposure would be {exposure}, limit is {limit}"
-    )]
-    CreditLimitExceeded {
-        /// The customer.
-        customer_id: CustomerId,
-        /// Exposure including the order being confirmed.
-        exposure: Money,
-        /// The limit.
-        limit: Money,
+    /// The order is closed.
+    #[error("order {order_id} is closed")]
+    OrderIsClosed {
+        /// The order.
+        order_id: OrderId,
+    },
+    /// The order is cancelled.
+    #[error("order {order_id} is cancelled")]
+    OrderIsCancelled {
+        /// The order.
+        order_id: OrderId,
+    },
+    /// The quotation's validity has passed; revalidate it first.
+    #[error("quotation {order_id} expired on {valid_until}; revalidate it")]
+    QuotationExpired {
+        /// The quotation.
+        order_id: OrderId,
+        /// Its last valid day.
+        valid_until: NaiveDate,
+    },
+    /// The quotation was already sent.
+    #[error("quotation {order_id} was already sent")]
+    QuotationAlreadySent {
+        /// The quotation.
+        order_id: OrderId,
+    },
+    /// The quotation needs a sales manager's approval before confirmation.
+    #[error("quotation {order_id} needs approval: {reasons:?}")]
+    ApprovalRequired {
+        /// The quotation.
+        order_id: OrderId,
+        /// Why.
+        reasons: Vec<ApprovalReason>,
+    },
+    /// Nothing in the quotation needs approval.
+    #[error("quotation {order_id} needs no approval")]
+    NoApprovalNeeded {
+        /// The quotation.
+        order_id: OrderId,
+    },
+    /// The quotation's discounts are approved already.
+    #[error("quotation {order_id} is already approved")]
+    AlreadyApproved {
+        /// The quotation.
+        order_id: OrderId,
+    },
+    /// The order is not on credit hold.
+    #[error("order {order_id} is not on credit hold")]
+    NotOnCreditHold {
+        /// The order.
+        order_id: OrderId,
+    },
+    /// The order is on hold: nothing is reserved or shipped.
+    #[error("order {order_id} is on {hold:?} hold")]
+    OrderOnHold {
+        /// The order.
+        order_id: OrderId,
+        /// Which hold.
+        hold: HoldKind,
+    },
+    /// The order is on manual hold already.
+    #[error("order {order_id} is already on hold")]
+    OrderAlreadyHeld {
+        /// The order.
+        order_id: OrderId,
+    },
+    /// The order is not on manual hold.
+    #[error("order {order_id} is not on hold")]
+    OrderNotHeld {
+        /// The order.
+        order_id: OrderId,
+    },
+    /// Something shipped, so the order cannot be cancelled; close it instead.
+    #[error("order {order_id} has shipments; close it instead of cancelling")]
+    OrderHasShipments {
+        /// The order.
+        order_id: OrderId,
+    },
+    /// A line's quantity cannot go below what has shipped.
+    #[error("line {line} of order {order_id} cannot go to {quantity}: {delivered} already delivered")]
+    QuantityBelowDelivered {
+        /// The order.
+        order_id: OrderId,
+        /// The line.
+        line: u32,
+        /// Quantity asked for.
+        quantity: Decimal,
+        /// Quantity delivered.
+        delivered: Decimal,
+    },
+    /// The change names nothing to change.
+    #[error("the change to order {order_id} changes nothing")]
+    NothingToChange {
+        /// The order.
+        order_id: OrderId,
     },
     /// Every open quantity of the order is already reserved.
     #[error("order {order_id} has nothing left to reserve")]

@@ -8,40 +8,36 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::company::CompanySetUp;
-use crate::customer::CustomerRegistered;
+use crate::company::{CompanySetUp, CompanySettingsChanged};
+use crate::customer::{
+    CreditLimitSet, CustomerBlocked, CustomerChanged, CustomerDeactivated, CustomerGroupRegistered,
+    CustomerReactivated, CustomerRegistered, CustomerUnblocked,
+};
+use crate::ids::OrderId;
 use crate::invoice::{InvoiceCancelled, InvoiceCreated, InvoicePosted};
-use crate::order::{OrderConfirmed, QuotationCreated, QuotationLineAdded, StockReserved};
+use crate::order::{
+    CreditHoldReleased, DiscountApproved, LinePriceOverridden, OrderCancelled, OrderClosed, OrderConfirmed,
+    OrderDiscountSet, OrderHeld, OrderLineAdded, OrderLineChanged, OrderReleased, OrderReopened,
+    QuotationCreated, QuotationLineAdded, QuotationLineRemoved, QuotationRevalidated, QuotationSent,
+    StockReserved,
+};
 use crate::payment::{PaymentAllocated, PaymentReceived};
-use crate::product::ProductRegistered;
+use crate::pricing::{PriceListCreated, PriceRuleAdded, PriceRuleRemoved};
+use crate::product::{ProductChanged, ProductRegistered};
 use crate::shipment::ShipmentDispatched;
 use crate::stock::StockReceived;
 use crate::stream::{StreamId, StreamKind};
 use crate::warehouse::WarehouseRegistered;
 
-/// A recorded fact.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[allow(missing_docs)] // each variant is documented on its event type
-pub enum Event {
-    CompanySetUp(CompanySetUp),
-    CustomerRegistered(CustomerRegistered),
-    ProductRegistered(ProductRegistered),
-    WarehouseRegistered(WarehouseRegistered),
-    StockReceived(StockReceived),
-    QuotationCreated(QuotationCreated),
-    QuotationLineAdded(QuotationLineAdded),
-    OrderConfirmed(OrderConfirmed),
-    StockReserved(StockReserved),
-    ShipmentDispatched(ShipmentDispatched),
-    InvoiceCreated(InvoiceCreated),
-    InvoicePosted(InvoicePosted),
-    InvoiceCancelled(InvoiceCancelled),
-    PaymentReceived(PaymentReceived),
-    PaymentAllocated(PaymentAllocated),
-}
+macro_rules! events {
+    ($($variant:ident => $kind:ident($field:ident)),* $(,)?) => {
+        /// A recorded fact.
+        #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+        #[allow(missing_docs)] // each variant is documented on its event type
+        pub enum Event {
+            $($variant($variant),)*
+        }
 
-macro_rules! event_names {
-    ($($variant:ident),* $(,)?) => {
         impl Event {
             /// Every event name, as in the JSON tags.
             pub const NAMES: &'static [&'static str] = &[$(stringify!($variant)),*];
@@ -52,48 +48,65 @@ macro_rules! event_names {
                     $(Event::$variant(_) => stringify!($variant),)*
                 }
             }
+
+            /// The stream the event belongs to.
+            pub fn stream(&self) -> StreamId {
+                match self {
+                    $(Event::$variant(e) => StreamId::new(StreamKind::$kind, e.$field.0),)*
+                }
+            }
         }
     };
 }
 
-event_names!(
-    CompanySetUp,
-    CustomerRegistered,
-    ProductRegistered,
-    WarehouseRegistered,
-    StockReceived,
-    QuotationCreated,
-    QuotationLineAdded,
-    OrderConfirmed,
-    StockReserved,
-    ShipmentDispatched,
-    InvoiceCreated,
-    InvoicePosted,
-    InvoiceCancelled,
-    PaymentReceived,
-    PaymentAllocated,
+events!(
+    CompanySetUp => Company(company_id),
+    CompanySettingsChanged => Company(company_id),
+    CustomerGroupRegistered => CustomerGroup(group_id),
+    CustomerRegistered => Customer(customer_id),
+    CustomerChanged => Customer(customer_id),
+    CreditLimitSet => Customer(customer_id),
+    CustomerBlocked => Customer(customer_id),
+    CustomerUnblocked => Customer(customer_id),
+    CustomerDeactivated => Customer(customer_id),
+    CustomerReactivated => Customer(customer_id),
+    ProductRegistered => Product(product_id),
+    ProductChanged => Product(product_id),
+    PriceListCreated => PriceList(price_list_id),
+    PriceRuleAdded => PriceList(price_list_id),
+    PriceRuleRemoved => PriceList(price_list_id),
+    WarehouseRegistered => Warehouse(warehouse_id),
+    StockReceived => Stock(product_id),
+    QuotationCreated => Order(order_id),
+    QuotationLineAdded => Order(order_id),
+    QuotationLineRemoved => Order(order_id),
+    OrderDiscountSet => Order(order_id),
+    LinePriceOverridden => Order(order_id),
+    QuotationSent => Order(order_id),
+    QuotationRevalidated => Order(order_id),
+    DiscountApproved => Order(order_id),
+    OrderConfirmed => Order(order_id),
+    CreditHoldReleased => Order(order_id),
+    OrderLineChanged => Order(order_id),
+    OrderLineAdded => Order(order_id),
+    OrderHeld => Order(order_id),
+    OrderReleased => Order(order_id),
+    OrderClosed => Order(order_id),
+    OrderReopened => Order(order_id),
+    OrderCancelled => Order(order_id),
+    StockReserved => Order(order_id),
+    ShipmentDispatched => Shipment(shipment_id),
+    InvoiceCreated => Invoice(invoice_id),
+    InvoicePosted => Invoice(invoice_id),
+    InvoiceCancelled => Invoice(invoice_id),
+    PaymentReceived => Payment(payment_id),
+    PaymentAllocated => Payment(payment_id),
 );
 
 impl Event {
-    /// The stream the event belongs to.
-    pub fn stream(&self) -> StreamId {
-        use StreamKind as K;
-        match self {
-            Event::CompanySetUp(e) => StreamId::new(K::Company, e.company_id.0),
-            Event::CustomerRegistered(e) => StreamId::new(K::Customer, e.customer_id.0),
-            Event::ProductRegistered(e) => StreamId::new(K::Product, e.product_id.0),
-            Event::WarehouseRegistered(e) => StreamId::new(K::Warehouse, e.warehouse_id.0),
-            Event::StockReceived(e) => StreamId::new(K::Stock, e.product_id.0),
-            Event::QuotationCreated(e) => StreamId::new(K::Order, e.order_id.0),
-            Event::QuotationLineAdded(e) => StreamId::new(K::Order, e.order_id.0),
-            Event::OrderConfirmed(e) => StreamId::new(K::Order, e.order_id.0),
-            Event::StockReserved(e) => StreamId::new(K::Order, e.order_id.0),
-            Event::ShipmentDispatched(e) => StreamId::new(K::Shipment, e.shipment_id.0),
-            Event::InvoiceCreated(e) => StreamId::new(K::Invoice, e.invoice_id.0),
-            Event::InvoicePosted(e) => StreamId::new(K::Invoice, e.invoice_id.0),
-            Event::InvoiceCancelled(e) => StreamId::new(K::Invoice, e.invoice_id.0),
-            Event::PaymentReceived(e) => StreamId::new(K::Payment, e.payment_id.0),
-            Event::PaymentAllocated(e) => StreamId::new(K::Payment, e.payment_id.0),
-        }
+    /// The order an event of the order stream is about.
+    pub fn order_id(&self) -> Option<OrderId> {
+        let stream = self.stream();
+        (stream.kind == StreamKind::Order).then_some(OrderId(stream.id))
     }
 }

@@ -47,6 +47,18 @@ entity_id!(
     WarehouseId
 );
 entity_id!(
+    /// A customer group (default credit limit and price list for its members).
+    CustomerGroupId
+);
+entity_id!(
+    /// A price list.
+    PriceListId
+);
+entity_id!(
+    /// A rule within a price list.
+    PriceRuleId
+);
+entity_id!(
     /// A sales order, from quotation onwards.
     OrderId
 );
@@ -71,6 +83,12 @@ pub enum EntityKind {
     Company,
     /// A customer.
     Customer,
+    /// A customer group.
+    CustomerGroup,
+    /// A price list.
+    PriceList,
+    /// A price rule.
+    PriceRule,
     /// A product.
     Product,
     /// A warehouse.
@@ -90,6 +108,9 @@ impl fmt::Display for EntityKind {
         let name = match self {
             Self::Company => "company",
             Self::Customer => "customer",
+            Self::CustomerGroup => "customer group",
+            Self::PriceList => "price list",
+            Self::PriceRule => "price rule",
             Self::Product => "product",
             Self::Warehouse => "warehouse",
             Self::Order => "order",

@@ -4,8 +4,10 @@
 //! paid through payment allocations. A draft may be cancelled, which frees its quantities
 //! for the next invoice; a posted invoice is never changed.
 //!
-//! Amounts: each line is `quantity × unit price`, rounded to the currency's precision with
-//! the company rule; the total is the sum of the rounded lines.
+//! Amounts: each line is `quantity × net unit price` (the order line's price less its
+//! effective discount), rounded to the currency's precision with the company rule; the
+//! total is the sum of the rounded lines. A closed order can still be invoiced for what
+//! it delivered.
 
 use chrono::{Datelike, Days, NaiveDate};
 use rust_decimal::Decimal;
@@ -17,7 +19,7 @@ use crate::error::DomainError;
 use crate::event::Event;
 use crate::ids::{CustomerId, InvoiceId, OrderId, ProductId};
 use crate::money::{CurrencyCode, Money};
-use crate::order;
+use crate::order::OrderStatus;
 use crate::validate;
 
 /// Command: invoice what an order delivered and nobody invoiced yet (creates a draft).
@@ -54,9 +56,12 @@ pub struct InvoiceLine {
     pub product_id: ProductId,
     /// Quantity invoiced.
     pub quantity: Decimal,
-    /// Price per unit, from the order line.
+    /// Price per unit before discounts, from the order line.
     pub unit_price: Money,
-    /// `quantity × unit_price`, rounded to the currency's precision.
+    /// Effective discount of the order line (line and order discount combined), percent.
+    #[serde(default)]
+    pub discount_percent: Decimal,
+    /// `quantity × unit_price × (1 − discount)`, rounded to the currency's precision.
     pub amount: Money,
 }
 
@@ -177,7 +182,8 @@ impl Invoice {
 pub(crate) fn create(book: &Book, cmd: &CreateInvoice) -> Result<Vec<Event>, DomainError> {
     let company = book.require_company()?;
     book.require_unused(cmd.invoice_id.0)?;
-    let order = order::require_confirmed(book, cmd.order_id)?;
+    let order = book.require_order(cmd.order_id)?;
+    order.require_status(&[OrderStatus::Confirmed, OrderStatus::Closed])?;
     let currency = company.currency(order.currency)?;
     let lines: Vec<InvoiceLine> = order
         .lines
@@ -185,12 +191,15 @@ pub(crate) fn create(book: &Book, cmd: &CreateInvoice) -> Result<Vec<Event>, Dom
         .filter(|l| l.to_invoice() > Decimal::ZERO)
         .map(|l| {
             let quantity = l.to_invoice();
-            let amount = company.rounding.round(l.value_of(quantity), currency.decimals);
+            let amount = company
+                .rounding
+                .round(order.value_of(l, quantity), currency.decimals);
             InvoiceLine {
                 order_line: l.line,
                 product_id: l.product_id,
                 quantity,
                 unit_price: l.unit_price,
+                discount_percent: order.effective_discount(l),
                 amount: Money::new(amount, order.currency),
             }
         })
@@ -222,7 +231,7 @@ pub(crate) fn post(book: &Book, cmd: &PostInvoice, ctx: &CommandContext) -> Resu
     let customer = book.require_customer(invoice.customer_id)?;
     let invoice_date = ctx.business_date();
     let due_date = invoice_date
-        .checked_add_days(Days::new(u64::from(customer.payment_term_days)))
+        .checked_add_days(Days::new(u64::from(customer.details.payment_term_days)))
         .ok_or(DomainError::DateOutOfRange)?;
     let fiscal_year = invoice_date.year();
     let (sequence, number) = company.next_invoice_number(fiscal_year);
@@ -281,19 +290,24 @@ pub(crate) fn apply_posted(book: &mut Book, e: &InvoicePosted) {
     invoice.number = Some(e.number.clone());
     invoice.invoice_date = Some(e.invoice_date);
     invoice.due_date = Some(e.due_date);
-    let mut invoiced_value = Decimal::ZERO;
-    if let Some(order) = book.orders.get_mut(&invoice.order_id) {
-        for l in &invoice.lines {
+    let (order_id, customer_id) = (invoice.order_id, invoice.customer_id);
+    if invoice.open_amount().amount > Decimal::ZERO {
+        book.open_invoices
+            .entry(customer_id)
+            .or_default()
+            .insert(e.invoice_id);
+    }
+    let lines = invoice.lines.clone();
+    if let Some(order) = book.orders.get_mut(&order_id) {
+        for l in &lines {
             if let Some(line) = order.line_mut(l.order_line) {
                 line.invoicing -= l.quantity;
                 line.invoiced += l.quantity;
-                invoiced_value += line.value_of(l.quantity);
             }
         }
     }
-    if let Some(customer) = book.customers.get_mut(&invoice.customer_id) {
+    if let Some(customer) = book.customers.get_mut(&customer_id) {
         customer.receivable += e.total.amount;
-        customer.uninvoiced_orders -= invoiced_value;
     }
     if let Some(company) = book.company.as_mut() {
         company.invoice_sequences.insert(e.fiscal_year, e.sequence);

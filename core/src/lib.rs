@@ -17,22 +17,24 @@
 //!
 //! ```
 //! use chrono::{TimeZone, Utc};
-//! use o2c_core::{ActorId, Book, CommandContext, Request};
+//! use o2c_core::{Actor, ActorId, Book, CommandContext, Request, Role};
 //! use o2c_core::company::SetUpCompany;
 //! use o2c_core::money::{Currency, CurrencyCode, RoundingRule};
 //! use uuid::Uuid;
 //!
 //! let usd = Currency { code: CurrencyCode::new("USD").unwrap(), decimals: 2 };
+//! let company_id = Uuid::from_u128(1).into();
 //! let set_up = SetUpCompany {
-//!     company_id: Uuid::from_u128(1).into(),
+//!     company_id,
 //!     name: "Northwind Distribution".into(),
 //!     base_currency: usd,
 //!     other_currencies: vec![],
 //!     rounding: RoundingRule::HalfAwayFromZero,
+//!     settings: Default::default(),
 //! };
 //! let ctx = CommandContext::new(
 //!     Uuid::from_u128(100),
-//!     ActorId::new("alice").unwrap(),
+//!     Actor::new(ActorId::new("alice").unwrap()).member_of(company_id, [Role::Admin]),
 //!     Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(),
 //! );
 //! let mut book = Book::new();
@@ -44,6 +46,7 @@
 //! assert_eq!(book.company().unwrap().name, "Northwind Distribution");
 //! ```
 
+pub mod access;
 pub mod book;
 pub mod codec;
 pub mod command;
@@ -58,6 +61,7 @@ pub mod invoice;
 pub mod money;
 pub mod order;
 pub mod payment;
+pub mod pricing;
 pub mod product;
 pub mod shipment;
 pub mod stock;
@@ -66,6 +70,7 @@ pub mod stream;
 pub mod validate;
 pub mod warehouse;
 
+pub use access::{Actor, Policy, Role};
 pub use book::Book;
 pub use command::{Command, Request};
 pub use context::CommandContext;
@@ -73,8 +78,8 @@ pub use envelope::{ChainVerifier, Commit, Hash, Head, RecordedEvent, SealedEvent
 pub use error::DomainError;
 pub use event::Event;
 pub use ids::{
-    ActorId, CompanyId, CustomerId, EntityKind, InvoiceId, OrderId, PaymentId, ProductId, ShipmentId,
-    WarehouseId,
+    ActorId, CompanyId, CustomerGroupId, CustomerId, EntityKind, InvoiceId, OrderId, PaymentId, PriceListId,
+    PriceRuleId, ProductId, ShipmentId, WarehouseId,
 };
 pub use money::{Currency, CurrencyCode, Money, RoundingRule};
 pub use store::{EventStore, MemoryStore, StoreError};

@@ -217,6 +217,11 @@ pub(crate) fn apply_allocated(book: &mut Book, e: &PaymentAllocated) {
     }
     if let Some(invoice) = book.invoices.get_mut(&e.invoice_id) {
         invoice.paid += e.amount.amount;
+        if invoice.open_amount().amount <= Decimal::ZERO {
+            if let Some(open) = book.open_invoices.get_mut(&e.customer_id) {
+                open.remove(&e.invoice_id);
+            }
+        }
     }
     if let Some(customer) = book.customers.get_mut(&e.customer_id) {
         customer.receivable -= e.amount.amount;

@@ -1,5 +1,5 @@
-//! The product catalogue: SKU, name, unit of measure and list price in the company
-//! currency.
+//! The product catalogue: SKU, name, category, unit of measure, list price in the company
+//! currency, and the floor price below which a sale needs a sales manager's approval.
 
 use serde::{Deserialize, Serialize};
 
@@ -36,6 +36,45 @@ pub struct RegisterProduct {
     pub unit: Unit,
     /// Price per unit, in the company currency.
     pub list_price: Money,
+    /// Category code (price rules may apply to a whole category).
+    #[serde(default)]
+    pub category: Option<String>,
+    /// Lowest net unit price allowed without approval.
+    #[serde(default)]
+    pub floor_price: Option<Money>,
+}
+
+/// Command: change a product's name, category, list price or floor price. The SKU and the
+/// unit never change (stock and history are kept in them).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeProduct {
+    /// The product.
+    pub product_id: ProductId,
+    /// Display name.
+    pub name: String,
+    /// Category code.
+    #[serde(default)]
+    pub category: Option<String>,
+    /// Price per unit, in the company currency.
+    pub list_price: Money,
+    /// Lowest net unit price allowed without approval.
+    #[serde(default)]
+    pub floor_price: Option<Money>,
+}
+
+/// Event: a product's name, category, list price or floor price changed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductChanged {
+    /// The product.
+    pub product_id: ProductId,
+    /// Display name.
+    pub name: String,
+    /// Category code.
+    pub category: Option<String>,
+    /// Price per unit.
+    pub list_price: Money,
+    /// Floor price.
+    pub floor_price: Option<Money>,
 }
 
 /// Event: a product was added to the catalogue.
@@ -51,6 +90,12 @@ pub struct ProductRegistered {
     pub unit: Unit,
     /// Price per unit, in the company currency.
     pub list_price: Money,
+    /// Category code.
+    #[serde(default)]
+    pub category: Option<String>,
+    /// Floor price.
+    #[serde(default)]
+    pub floor_price: Option<Money>,
 }
 
 /// A product's state.
@@ -66,6 +111,10 @@ pub struct Product {
     pub unit: Unit,
     /// Price per unit, in the company currency.
     pub list_price: Money,
+    /// Category code.
+    pub category: Option<String>,
+    /// Lowest net unit price allowed without approval.
+    pub floor_price: Option<Money>,
 }
 
 impl Product {
@@ -76,15 +125,44 @@ impl Product {
             name: e.name.clone(),
             unit: e.unit.clone(),
             list_price: e.list_price,
+            category: e.category.clone(),
+            floor_price: e.floor_price,
         }
+    }
+
+    pub(crate) fn apply_changed(&mut self, e: &ProductChanged) {
+        self.name = e.name.clone();
+        self.category = e.category.clone();
+        self.list_price = e.list_price;
+        self.floor_price = e.floor_price;
     }
 }
 
-pub(crate) fn register(book: &Book, cmd: &RegisterProduct) -> Result<Vec<Event>, DomainError> {
+fn check_prices(
+    book: &Book,
+    name: &str,
+    category: Option<&String>,
+    list_price: &Money,
+    floor_price: Option<&Money>,
+) -> Result<(), DomainError> {
     let company = book.require_company()?;
+    validate::name("name", name)?;
+    if let Some(category) = category {
+        validate::name("category", category)?;
+    }
+    validate::in_currency(company.base_currency.code, list_price)?;
+    validate::positive_amount(company, list_price)?;
+    if let Some(floor) = floor_price {
+        validate::in_currency(company.base_currency.code, floor)?;
+        validate::non_negative_amount(company, floor)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn register(book: &Book, cmd: &RegisterProduct) -> Result<Vec<Event>, DomainError> {
+    book.require_company()?;
     book.require_unused(cmd.product_id.0)?;
     validate::name("sku", &cmd.sku)?;
-    validate::name("name", &cmd.name)?;
     validate::name("unit.code", &cmd.unit.code)?;
     if cmd.unit.decimals > MAX_UNIT_DECIMALS {
         return Err(DomainError::UnitPrecisionTooHigh {
@@ -99,13 +177,38 @@ pub(crate) fn register(book: &Book, cmd: &RegisterProduct) -> Result<Vec<Event>,
             product_id: existing,
         });
     }
-    validate::in_currency(company.base_currency.code, &cmd.list_price)?;
-    validate::positive_amount(company, &cmd.list_price)?;
+    check_prices(
+        book,
+        &cmd.name,
+        cmd.category.as_ref(),
+        &cmd.list_price,
+        cmd.floor_price.as_ref(),
+    )?;
     Ok(vec![Event::ProductRegistered(ProductRegistered {
         product_id: cmd.product_id,
         sku: cmd.sku.clone(),
         name: cmd.name.clone(),
         unit: cmd.unit.clone(),
         list_price: cmd.list_price,
+        category: cmd.category.clone(),
+        floor_price: cmd.floor_price,
+    })])
+}
+
+pub(crate) fn change(book: &Book, cmd: &ChangeProduct) -> Result<Vec<Event>, DomainError> {
+    book.require_product(cmd.product_id)?;
+    check_prices(
+        book,
+        &cmd.name,
+        cmd.category.as_ref(),
+        &cmd.list_price,
+        cmd.floor_price.as_ref(),
+    )?;
+    Ok(vec![Event::ProductChanged(ProductChanged {
+        product_id: cmd.product_id,
+        name: cmd.name.clone(),
+        category: cmd.category.clone(),
+        list_price: cmd.list_price,
+        floor_price: cmd.floor_price,
     })])
 }

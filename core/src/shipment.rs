@@ -66,6 +66,7 @@ pub(crate) fn ship(book: &Book, cmd: &ShipOrder) -> Result<Vec<Event>, DomainErr
     book.require_company()?;
     book.require_unused(cmd.shipment_id.0)?;
     let order = order::require_confirmed(book, cmd.order_id)?;
+    order.require_not_held()?;
     let lines = if cmd.lines.is_empty() {
         let reserved: Vec<LineQuantity> = order
             .lines

@@ -80,6 +80,10 @@ impl ProductStock {
         self.levels.entry(warehouse).or_default().reserved += quantity;
     }
 
+    pub(crate) fn unreserve(&mut self, warehouse: WarehouseId, quantity: Decimal) {
+        self.levels.entry(warehouse).or_default().reserved -= quantity;
+    }
+
     /// Shipping takes reserved goods out of the warehouse.
     pub(crate) fn ship(&mut self, warehouse: WarehouseId, quantity: Decimal) {
         let level = self.levels.entry(warehouse).or_default();

@@ -15,6 +15,10 @@ pub enum StreamKind {
     Company,
     /// A customer's master record.
     Customer,
+    /// A customer group.
+    CustomerGroup,
+    /// A price list and its rules.
+    PriceList,
     /// A product's catalogue record.
     Product,
     /// A warehouse's master record.
@@ -32,9 +36,11 @@ pub enum StreamKind {
 }
 
 impl StreamKind {
-    const ALL: [StreamKind; 9] = [
+    const ALL: [StreamKind; 11] = [
         Self::Company,
         Self::Customer,
+        Self::CustomerGroup,
+        Self::PriceList,
         Self::Product,
         Self::Warehouse,
         Self::Stock,
@@ -49,6 +55,8 @@ impl StreamKind {
         match self {
             Self::Company => "company",
             Self::Customer => "customer",
+            Self::CustomerGroup => "customergroup",
+            Self::PriceList => "pricelist",
             Self::Product => "product",
             Self::Warehouse => "warehouse",
             Self::Stock => "stock",
@@ -85,7 +93,7 @@ impl fmt::Display for StreamId {
 /// A text that is not `<kind>-<uuid>`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "not a stream id: {text:?} (expected <kind>-<uuid>, kind one of company, customer, product, warehouse, stock, order, shipment, invoice, payment)"
+    "not a stream id: {text:?} (expected <kind>-<uuid>, kind one of company, customer, customergroup, pricelist, product, warehouse, stock, order, shipment, invoice, payment)"
 )]
 pub struct InvalidStreamId {
     /// The text that was given.

@@ -80,6 +80,17 @@ pub(crate) fn positive_amount(company: &Company, amount: &Money) -> Result<(), D
     Ok(())
 }
 
+/// Most decimals a percentage may have.
+pub const PERCENT_DECIMALS: u32 = 4;
+
+/// A percentage between 0 and 100 with at most [`PERCENT_DECIMALS`] decimals.
+pub(crate) fn percent(field: &'static str, value: Decimal) -> Result<(), DomainError> {
+    if value < Decimal::ZERO || value > Decimal::ONE_HUNDRED || !fits_precision(value, PERCENT_DECIMALS) {
+        return Err(DomainError::InvalidPercent { field, value });
+    }
+    Ok(())
+}
+
 /// An amount that must be in one given currency.
 pub(crate) fn in_currency(expected: CurrencyCode, found: &Money) -> Result<(), DomainError> {
     if expected == found.currency {

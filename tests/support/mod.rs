@@ -7,6 +7,7 @@
 
 use o2c::chrono::{DateTime, Duration, TimeZone, Utc};
 use o2c::company::SetUpCompany;
+use o2c::customer::CustomerDetails;
 use o2c::customer::RegisterCustomer;
 use o2c::money::{Currency, CurrencyCode, Money, RoundingRule};
 use o2c::product::{RegisterProduct, Unit};
@@ -14,9 +15,43 @@ use o2c::rust_decimal::Decimal;
 use o2c::uuid::Uuid;
 use o2c::warehouse::RegisterWarehouse;
 use o2c::{
-    ActorId, Command, CommandContext, CustomerId, DomainError, Engine, Error, Outcome, ProductId, Request,
-    WarehouseId,
+    Actor, ActorId, Command, CommandContext, CompanyId, CustomerId, DomainError, Engine, Error, Outcome,
+    ProductId, Request, Role, WarehouseId,
 };
+
+/// The company every harness works in.
+pub const COMPANY: CompanyId = CompanyId(Uuid::from_u128(0xc0_0000));
+
+/// Every role.
+pub const ALL_ROLES: [Role; 8] = [
+    Role::SalesRep,
+    Role::SalesManager,
+    Role::CreditController,
+    Role::WarehouseOperator,
+    Role::WarehouseManager,
+    Role::BillingClerk,
+    Role::Admin,
+    Role::Auditor,
+];
+
+/// An actor holding `roles` in the harness company.
+pub fn person(id: &str, roles: &[Role]) -> Actor {
+    Actor::new(ActorId::new(id).unwrap()).member_of(COMPANY, roles.iter().copied())
+}
+
+/// Customer master data with just a name and a payment term.
+pub fn details(name: &str, payment_term_days: u32) -> CustomerDetails {
+    CustomerDetails {
+        name: name.into(),
+        payment_term_days,
+        tax_id: None,
+        billing_address: None,
+        shipping_addresses: Vec::new(),
+        group_id: None,
+        price_list_id: None,
+        tax_treatment: Default::default(),
+    }
+}
 
 /// An exact decimal from text.
 pub fn dec(text: &str) -> Decimal {
@@ -35,10 +70,11 @@ pub fn eur(amount: &str) -> Money {
 }
 
 /// Executes commands with fresh, deterministic command ids and a business clock that
-/// advances one minute per command.
+/// advances one minute per command, as `actor` (by default "tester", holding every role in
+/// [`COMPANY`]).
 pub struct Harness {
     pub engine: Engine,
-    pub actor: String,
+    pub actor: Actor,
     pub now: DateTime<Utc>,
     next: u128,
 }
@@ -53,7 +89,7 @@ impl Harness {
     pub fn on(engine: Engine) -> Self {
         Self {
             engine,
-            actor: "tester".into(),
+            actor: person("tester", &ALL_ROLES),
             now: Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(),
             next: 1,
         }
@@ -71,7 +107,7 @@ impl Harness {
     pub fn request(&mut self, command: impl Into<Command>) -> Request {
         let command_id = self.id::<Uuid>();
         self.now += Duration::minutes(1);
-        let ctx = CommandContext::new(command_id, ActorId::new(&self.actor).unwrap(), self.now);
+        let ctx = CommandContext::new(command_id, self.actor.clone(), self.now);
         Request::new(ctx, command)
     }
 
@@ -108,6 +144,14 @@ impl Harness {
             "{name} was refused but the book changed"
         );
         error
+    }
+
+    /// Runs `f` with `actor` as the current actor, then restores the previous one.
+    pub fn as_actor<R>(&mut self, actor: Actor, f: impl FnOnce(&mut Self) -> R) -> R {
+        let previous = std::mem::replace(&mut self.actor, actor);
+        let result = f(self);
+        self.actor = previous;
+        result
     }
 
     /// Moves the business clock forward.
@@ -148,13 +192,13 @@ impl World {
             code: CurrencyCode::new("EUR").unwrap(),
             decimals: 2,
         };
-        let company_id = h.id();
         h.ok(SetUpCompany {
-            company_id,
+            company_id: COMPANY,
             name: "Test Distribution".into(),
             base_currency: usd_currency,
             other_currencies: vec![eur_currency],
             rounding: RoundingRule::HalfAwayFromZero,
+            settings: Default::default(),
         });
         let warehouse = h.id();
         h.ok(RegisterWarehouse {
@@ -165,8 +209,7 @@ impl World {
         let customer = h.id();
         h.ok(RegisterCustomer {
             customer_id: customer,
-            name: "Acme".into(),
-            payment_term_days: 30,
+            details: details("Acme", 30),
             credit_limit: Some(usd("10000.00")),
         });
         let product = |h: &mut Harness, sku: &str, unit: &str, decimals: u32, price: &str| {
@@ -180,6 +223,8 @@ impl World {
                     decimals,
                 },
                 list_price: usd(price),
+                category: None,
+                floor_price: None,
             });
             product_id
         };

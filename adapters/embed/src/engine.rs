@@ -21,7 +21,7 @@ use o2c_core::shipment::Shipment;
 use o2c_core::stock::ProductStock;
 use o2c_core::{
     Book, ChainVerifier, CustomerId, DomainError, EventStore, Hash, Head, InvoiceId, MemoryStore, OrderId,
-    PaymentId, ProductId, RecordedEvent, Request, ShipmentId, StoreError, StreamId,
+    PaymentId, Policy, ProductId, RecordedEvent, Request, ShipmentId, StoreError, StreamId,
 };
 use o2c_sled::{SledOptions, SledStore};
 
@@ -146,6 +146,18 @@ impl Engine {
             events: commit.events.into_iter().map(|sealed| sealed.event).collect(),
             repeated: false,
         })
+    }
+
+    /// Replaces the policy that says which roles may issue which command (the standard
+    /// policy until then). Affects decisions from the next command on; the log is
+    /// unaffected.
+    pub fn set_policy(&self, policy: Policy) {
+        let _writer = self.shared.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        self.shared
+            .book
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .set_policy(policy);
     }
 
     fn book(&self) -> RwLockReadGuard<'_, Book> {

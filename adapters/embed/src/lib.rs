@@ -16,31 +16,36 @@
 //! use o2c::company::SetUpCompany;
 //! use o2c::money::{Currency, CurrencyCode, RoundingRule};
 //! use o2c::uuid::Uuid;
-//! use o2c::{ActorId, CommandContext, Engine, Request};
+//! use o2c::{Actor, ActorId, CommandContext, Engine, Request, Role};
 //!
 //! let engine = Engine::in_memory();
 //! let usd = Currency { code: CurrencyCode::new("USD")?, decimals: 2 };
+//! let company_id = Uuid::from_u128(2).into();
+//! // The embedding service authenticated alice; she is an admin of the company.
+//! let alice = Actor::new(ActorId::new("alice")?).member_of(company_id, [Role::Admin]);
 //! let ctx = CommandContext::new(
 //!     Uuid::from_u128(1),
-//!     ActorId::new("alice")?,
+//!     alice,
 //!     Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(),
 //! );
 //! let outcome = engine.execute(Request::new(ctx.clone(), SetUpCompany {
-//!     company_id: Uuid::from_u128(2).into(),
+//!     company_id,
 //!     name: "Northwind Distribution".into(),
 //!     base_currency: usd,
 //!     other_currencies: vec![],
 //!     rounding: RoundingRule::HalfAwayFromZero,
+//!     settings: Default::default(),
 //! }))?;
 //! assert_eq!(outcome.events.len(), 1);
 //!
 //! // The same command id again: the original outcome, nothing appended.
 //! let again = engine.execute(Request::new(ctx, SetUpCompany {
-//!     company_id: Uuid::from_u128(2).into(),
+//!     company_id,
 //!     name: "Northwind Distribution".into(),
 //!     base_currency: usd,
 //!     other_currencies: vec![],
 //!     rounding: RoundingRule::HalfAwayFromZero,
+//!     settings: Default::default(),
 //! }))?;
 //! assert!(again.repeated);
 //! assert_eq!(engine.head().position, 1);
@@ -59,14 +64,14 @@ pub use engine::{Engine, Error, Outcome};
 /// The domain crate, whole.
 pub use o2c_core as core;
 pub use o2c_core::{
-    ActorId, Book, ChainVerifier, Command, CommandContext, Commit, CompanyId, CurrencyCode, CustomerId,
-    DomainError, EntityKind, Event, EventStore, Hash, Head, InvoiceId, MemoryStore, Money, OrderId,
-    PaymentId, ProductId, RecordedEvent, Request, SealedEvent, ShipmentId, StoreError, StreamId, StreamKind,
-    WarehouseId,
+    Actor, ActorId, Book, ChainVerifier, Command, CommandContext, Commit, CompanyId, CurrencyCode,
+    CustomerGroupId, CustomerId, DomainError, EntityKind, Event, EventStore, Hash, Head, InvoiceId,
+    MemoryStore, Money, OrderId, PaymentId, Policy, PriceListId, PriceRuleId, ProductId, RecordedEvent,
+    Request, Role, SealedEvent, ShipmentId, StoreError, StreamId, StreamKind, WarehouseId,
+};
+pub use o2c_core::{
+    access, codec, company, customer, envelope, ids, invoice, money, order, payment, pricing, product,
+    shipment, stock, store, stream, warehouse,
 };
 pub use o2c_core::{chrono, rust_decimal, uuid};
-pub use o2c_core::{
-    codec, company, customer, envelope, ids, invoice, money, order, payment, product, shipment, stock, store,
-    stream, warehouse,
-};
 pub use o2c_sled::{Durability, SledOptions, SledStore};

@@ -1,0 +1,399 @@
+//! Changing an order: line changes (quotations and confirmed orders), lines added after
+//! confirmation, manual holds, closing and reopening, cancelling. Every change after
+//! confirmation carries a reason, and the event records the actor (in its envelope).
+//!
+//! After confirmation a line's quantity may go up or down but never below what has shipped;
+//! lowering it below what is delivered plus reserved releases the surplus reservation. The
+//! promised date may move. Prices and discounts are fixed at confirmation. Closing stops
+//! expecting what has not shipped and releases its reservations; reopening expects it
+//! again (reserve it again with `ReserveStock`). Cancelling is for orders with nothing
+//! shipped; an order that has shipped is closed instead.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::quotation::{RequestedLine, price_line, price_list_for, priced_new_line};
+use super::{
+    LineQuantity, OPEN, OrderLine, OrderStatus, QUOTATION, QuotedLine, SalesOrder, release, reserved_lines,
+};
+use crate::book::Book;
+use crate::context::CommandContext;
+use crate::error::DomainError;
+use crate::event::Event;
+use crate::ids::{ActorId, OrderId};
+use crate::pricing::{PriceSource, Quote};
+use crate::validate;
+
+/// Command: change a line of a quotation or a confirmed order. Omitted fields stay as
+/// they are.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeOrderLine {
+    /// The order.
+    pub order_id: OrderId,
+    /// The line number.
+    pub line: u32,
+    /// New quantity (re-priced on a quotation unless its price was set by hand).
+    #[serde(default)]
+    pub quantity: Option<Decimal>,
+    /// New line discount, percent (quotations only).
+    #[serde(default)]
+    pub discount_percent: Option<Decimal>,
+    /// New promised date.
+    #[serde(default)]
+    pub promised_date: Option<NaiveDate>,
+    /// Why (required once the order is confirmed).
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Command: add a line to a confirmed order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddOrderLine {
+    /// The order.
+    pub order_id: OrderId,
+    /// The line, priced like a quotation line.
+    pub requested: RequestedLine,
+    /// Why.
+    pub reason: String,
+}
+
+macro_rules! order_reason_command {
+    ($(#[$doc:meta])* $command:ident, $(#[$edoc:meta])* $event:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+        pub struct $command {
+            /// The order.
+            pub order_id: OrderId,
+            /// Why.
+            pub reason: String,
+        }
+
+        $(#[$edoc])*
+        #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+        pub struct $event {
+            /// The order.
+            pub order_id: OrderId,
+            /// Why.
+            pub reason: String,
+        }
+    };
+}
+
+order_reason_command!(
+    /// Command: put a confirmed order on hold (nothing is reserved or shipped while held).
+    HoldOrder,
+    /// Event: an order was put on hold.
+    OrderHeld
+);
+order_reason_command!(
+    /// Command: release an order's manual hold.
+    ReleaseOrder,
+    /// Event: an order's manual hold was released.
+    OrderReleased
+);
+order_reason_command!(
+    /// Command: reopen a closed order.
+    ReopenOrder,
+    /// Event: a closed order was reopened.
+    OrderReopened
+);
+
+/// Command: close a confirmed order: what has not shipped is no longer expected.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CloseOrder {
+    /// The order.
+    pub order_id: OrderId,
+    /// Why.
+    pub reason: String,
+}
+
+/// Command: cancel an order with nothing shipped.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CancelOrder {
+    /// The order.
+    pub order_id: OrderId,
+    /// Why.
+    pub reason: String,
+}
+
+/// Event: a line of an order changed; the line's complete new terms.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderLineChanged {
+    /// The order.
+    pub order_id: OrderId,
+    /// The line number.
+    pub line: u32,
+    /// Quantity.
+    pub quantity: Decimal,
+    /// Unit price before discounts.
+    pub unit_price: crate::money::Money,
+    /// Where it came from.
+    pub price_source: PriceSource,
+    /// Line discount, percent.
+    pub discount_percent: Decimal,
+    /// Promised date.
+    pub promised_date: Option<NaiveDate>,
+    /// Reservation released because the quantity went down.
+    pub released: Decimal,
+    /// Why.
+    pub reason: String,
+}
+
+/// Event: a line was added to a confirmed order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderLineAdded {
+    /// The order.
+    pub order_id: OrderId,
+    /// The new priced line.
+    pub line: QuotedLine,
+    /// Why.
+    pub reason: String,
+}
+
+/// Event: an order was closed; its reservations were released.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderClosed {
+    /// The order.
+    pub order_id: OrderId,
+    /// Reservations released.
+    pub released: Vec<LineQuantity>,
+    /// Why.
+    pub reason: String,
+}
+
+/// Event: an order was cancelled; its reservations were released.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderCancelled {
+    /// The order.
+    pub order_id: OrderId,
+    /// Reservations released.
+    pub released: Vec<LineQuantity>,
+    /// Why.
+    pub reason: String,
+}
+
+fn require_line(order: &SalesOrder, line: u32) -> Result<&OrderLine, DomainError> {
+    order.line(line).ok_or(DomainError::UnknownOrderLine {
+        order_id: order.id,
+        line,
+    })
+}
+
+pub(crate) fn change_line(
+    book: &Book,
+    cmd: &ChangeOrderLine,
+    ctx: &CommandContext,
+) -> Result<Vec<Event>, DomainError> {
+    let order = book.require_order(cmd.order_id)?;
+    order.require_status(&[OrderStatus::Draft, OrderStatus::Sent, OrderStatus::Confirmed])?;
+    let line = require_line(order, cmd.line)?;
+    let confirmed = order.status == OrderStatus::Confirmed;
+    if cmd.quantity.is_none() && cmd.discount_percent.is_none() && cmd.promised_date.is_none() {
+        return Err(DomainError::NothingToChange { order_id: order.id });
+    }
+    if confirmed {
+        validate::name("reason", &cmd.reason)?;
+        if cmd.discount_percent.is_some() {
+            return Err(DomainError::OrderAlreadyConfirmed { order_id: order.id });
+        }
+    } else {
+        validate::free_text("reason", &cmd.reason)?;
+    }
+    let quantity = cmd.quantity.unwrap_or(line.quantity);
+    let discount_percent = cmd.discount_percent.unwrap_or(line.discount_percent);
+    let requested = RequestedLine {
+        product_id: line.product_id,
+        quantity,
+        discount_percent,
+        promised_date: cmd.promised_date.or(line.promised_date),
+    };
+    // Validates quantity and discount; on a quotation also re-prices for the new quantity.
+    let repriced = price_line(
+        book,
+        price_list_for(book, order.customer_id),
+        line.line,
+        &requested,
+        ctx.business_date(),
+    )?;
+    let keep_price = confirmed || matches!(line.price_source, PriceSource::Manual { .. });
+    let price = if keep_price {
+        Quote {
+            unit_price: line.unit_price,
+            source: line.price_source.clone(),
+        }
+    } else {
+        Quote {
+            unit_price: repriced.unit_price,
+            source: repriced.price_source,
+        }
+    };
+    if quantity < line.delivered {
+        return Err(DomainError::QuantityBelowDelivered {
+            order_id: order.id,
+            line: line.line,
+            quantity,
+            delivered: line.delivered,
+        });
+    }
+    let released = (line.reserved - (quantity - line.delivered)).max(Decimal::ZERO);
+    Ok(vec![Event::OrderLineChanged(OrderLineChanged {
+        order_id: order.id,
+        line: line.line,
+        quantity,
+        unit_price: price.unit_price,
+        price_source: price.source,
+        discount_percent,
+        promised_date: requested.promised_date,
+        released,
+        reason: cmd.reason.clone(),
+    })])
+}
+
+pub(crate) fn add_line(
+    book: &Book,
+    cmd: &AddOrderLine,
+    ctx: &CommandContext,
+) -> Result<Vec<Event>, DomainError> {
+    let order = book.require_order(cmd.order_id)?;
+    if order.status.is_quotation() {
+        return Err(DomainError::OrderNotConfirmed { order_id: order.id });
+    }
+    order.require_status(OPEN)?;
+    validate::name("reason", &cmd.reason)?;
+    let line = priced_new_line(book, order, &cmd.requested, ctx)?;
+    Ok(vec![Event::OrderLineAdded(OrderLineAdded {
+        order_id: order.id,
+        line,
+        reason: cmd.reason.clone(),
+    })])
+}
+
+pub(crate) fn hold(book: &Book, cmd: &HoldOrder) -> Result<Vec<Event>, DomainError> {
+    let order = book.require_order(cmd.order_id)?;
+    order.require_status(OPEN)?;
+    validate::name("reason", &cmd.reason)?;
+    if order.hold.is_some() {
+        return Err(DomainError::OrderAlreadyHeld { order_id: order.id });
+    }
+    Ok(vec![Event::OrderHeld(OrderHeld {
+        order_id: order.id,
+        reason: cmd.reason.clone(),
+    })])
+}
+
+pub(crate) fn release_hold(book: &Book, cmd: &ReleaseOrder) -> Result<Vec<Event>, DomainError> {
+    let order = book.require_order(cmd.order_id)?;
+    order.require_status(OPEN)?;
+    validate::name("reason", &cmd.reason)?;
+    if order.hold.is_none() {
+        return Err(DomainError::OrderNotHeld { order_id: order.id });
+    }
+    Ok(vec![Event::OrderReleased(OrderReleased {
+        order_id: order.id,
+        reason: cmd.reason.clone(),
+    })])
+}
+
+pub(crate) fn close(book: &Book, cmd: &CloseOrder) -> Result<Vec<Event>, DomainError> {
+    let order = book.require_order(cmd.order_id)?;
+    order.require_status(OPEN)?;
+    validate::name("reason", &cmd.reason)?;
+    Ok(vec![Event::OrderClosed(OrderClosed {
+        order_id: order.id,
+        released: reserved_lines(order),
+        reason: cmd.reason.clone(),
+    })])
+}
+
+pub(crate) fn reopen(book: &Book, cmd: &ReopenOrder) -> Result<Vec<Event>, DomainError> {
+    let order = book.require_order(cmd.order_id)?;
+    order.require_status(&[OrderStatus::Closed])?;
+    validate::name("reason", &cmd.reason)?;
+    Ok(vec![Event::OrderReopened(OrderReopened {
+        order_id: order.id,
+        reason: cmd.reason.clone(),
+    })])
+}
+
+pub(crate) fn cancel(book: &Book, cmd: &CancelOrder) -> Result<Vec<Event>, DomainError> {
+    let order = book.require_order(cmd.order_id)?;
+    let allowed: Vec<OrderStatus> = QUOTATION.iter().chain(OPEN).copied().collect();
+    order.require_status(&allowed)?;
+    validate::name("reason", &cmd.reason)?;
+    if order.has_shipped() {
+        return Err(DomainError::OrderHasShipments { order_id: order.id });
+    }
+    Ok(vec![Event::OrderCancelled(OrderCancelled {
+        order_id: order.id,
+        released: reserved_lines(order),
+        reason: cmd.reason.clone(),
+    })])
+}
+
+/// Folds the amendment events.
+pub(crate) fn apply(book: &mut Book, event: &Event, actor: &ActorId) {
+    match event {
+        Event::OrderLineChanged(e) => {
+            let Some(order) = book.orders.get_mut(&e.order_id) else {
+                return;
+            };
+            let quotation = order.status.is_quotation();
+            let mut released = None;
+            if let Some(line) = order.line_mut(e.line) {
+                line.quantity = e.quantity;
+                line.unit_price = e.unit_price;
+                line.price_source = e.price_source.clone();
+                line.discount_percent = e.discount_percent;
+                line.promised_date = e.promised_date;
+                if e.released > Decimal::ZERO {
+                    released = Some(LineQuantity {
+                        line: line.line,
+                        product_id: line.product_id,
+                        quantity: e.released,
+                    });
+                }
+            }
+            if quotation {
+                order.last_changed_by = actor.clone();
+                order.discount_approved_by = None;
+            }
+            if let Some(released) = released {
+                release(book, e.order_id, &[released]);
+            }
+        }
+        Event::OrderLineAdded(e) => {
+            if let Some(order) = book.orders.get_mut(&e.order_id) {
+                order.lines.push(OrderLine::from_quoted(&e.line));
+            }
+        }
+        Event::OrderHeld(e) => {
+            if let Some(order) = book.orders.get_mut(&e.order_id) {
+                order.hold = Some(e.reason.clone());
+            }
+        }
+        Event::OrderReleased(e) => {
+            if let Some(order) = book.orders.get_mut(&e.order_id) {
+                order.hold = None;
+            }
+        }
+        Event::OrderClosed(e) => {
+            release(book, e.order_id, &e.released);
+            if let Some(order) = book.orders.get_mut(&e.order_id) {
+                order.status = OrderStatus::Closed;
+            }
+        }
+        Event::OrderReopened(e) => {
+            if let Some(order) = book.orders.get_mut(&e.order_id) {
+                order.status = OrderStatus::Confirmed;
+            }
+        }
+        Event::OrderCancelled(e) => {
+            release(book, e.order_id, &e.released);
+            if let Some(order) = book.orders.get_mut(&e.order_id) {
+                order.status = OrderStatus::Cancelled;
+            }
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,404 @@
+//! Sales orders, from quotation to closing: the order's state and the folds of its events.
+//!
+//! Life cycle: `Draft` (a quotation being prepared) → `Sent` (offered to the customer) →
+//! `Confirmed` (a sales order), or `Cancelled`; a confirmed order may be `Closed` (what is
+//! still open is no longer expected) and reopened. Besides its status, a confirmed order may
+//! be on *credit hold* (decided at confirmation by the credit check) and/or on a *manual
+//! hold*; nothing is reserved or shipped while either holds.
+//!
+//! The rules live beside the state, one file per stage:
+//! [`quotation`] (pricing, lines, discounts, sending, revalidation, discount approval),
+//! [`confirmation`] (credit check and credit holds), [`amendment`] (changes after
+//! confirmation, holds, closing, cancelling) and [`reservation`]. Shipping and invoicing
+//! live in [`crate::shipment`] and [`crate::invoice`]; their events update the quantities
+//! kept here.
+
+pub mod amendment;
+pub mod confirmation;
+pub mod quotation;
+pub mod reservation;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+pub use amendment::*;
+pub use confirmation::*;
+pub use quotation::*;
+pub use reservation::*;
+
+use crate::book::Book;
+use crate::error::DomainError;
+use crate::ids::{ActorId, CustomerId, OrderId, PriceListId, ProductId, WarehouseId};
+use crate::money::{CurrencyCode, Money};
+use crate::pricing::PriceSource;
+
+/// Most lines one order may carry.
+pub const MAX_ORDER_LINES: usize = 500;
+
+/// A priced order line as recorded in events.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuotedLine {
+    /// Line number within the order, from 1.
+    pub line: u32,
+    /// The product.
+    pub product_id: ProductId,
+    /// Quantity ordered, in `unit`.
+    pub quantity: Decimal,
+    /// The product's unit at quotation time.
+    pub unit: String,
+    /// Price per unit before discounts.
+    pub unit_price: Money,
+    /// Where the unit price came from.
+    #[serde(default)]
+    pub price_source: PriceSource,
+    /// Line discount, percent.
+    #[serde(default)]
+    pub discount_percent: Decimal,
+    /// The date promised to the customer.
+    #[serde(default)]
+    pub promised_date: Option<NaiveDate>,
+}
+
+/// A quantity of one order line, as moved by a reservation, a shipment or a release.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineQuantity {
+    /// Line number within the order.
+    pub line: u32,
+    /// The line's product.
+    pub product_id: ProductId,
+    /// The quantity, in the product's unit.
+    pub quantity: Decimal,
+}
+
+/// Where an order is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OrderStatus {
+    /// A quotation being prepared.
+    Draft,
+    /// A quotation offered to the customer.
+    Sent,
+    /// A confirmed sales order.
+    Confirmed,
+    /// Confirmed, then closed: what was not shipped is no longer expected.
+    Closed,
+    /// Cancelled before anything shipped.
+    Cancelled,
+}
+
+impl OrderStatus {
+    /// Draft or sent.
+    pub fn is_quotation(self) -> bool {
+        matches!(self, Self::Draft | Self::Sent)
+    }
+}
+
+/// How much of a confirmed order has shipped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ShippingStatus {
+    /// Nothing has shipped.
+    NotShipped,
+    /// Some has shipped; the rest is a backorder.
+    PartiallyShipped,
+    /// Everything expected has shipped.
+    Shipped,
+}
+
+/// How much of what was delivered has been invoiced.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InvoicingStatus {
+    /// Nothing is delivered and not yet invoiced, and the order is not fully invoiced.
+    NothingToInvoice,
+    /// Some delivered quantity is not on any invoice yet.
+    ToInvoice,
+    /// Every expected quantity is on a posted invoice.
+    FullyInvoiced,
+}
+
+/// A hold that stops reservation and shipping.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum HoldKind {
+    /// Decided by the credit check; a credit controller releases it.
+    Credit,
+    /// Put by a sales manager.
+    Manual,
+}
+
+/// One line of an order with its running quantities.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OrderLine {
+    /// Line number within the order.
+    pub line: u32,
+    /// The product.
+    pub product_id: ProductId,
+    /// Unit of the quantities.
+    pub unit: String,
+    /// Ordered quantity.
+    pub quantity: Decimal,
+    /// Price per unit before discounts.
+    pub unit_price: Money,
+    /// Where the unit price came from.
+    pub price_source: PriceSource,
+    /// Line discount, percent.
+    pub discount_percent: Decimal,
+    /// Date promised to the customer.
+    pub promised_date: Option<NaiveDate>,
+    /// Reserved in the warehouse and not yet shipped.
+    pub reserved: Decimal,
+    /// Shipped to the customer.
+    pub delivered: Decimal,
+    /// On draft invoices.
+    pub invoicing: Decimal,
+    /// On posted invoices.
+    pub invoiced: Decimal,
+}
+
+impl OrderLine {
+    pub(crate) fn from_quoted(q: &QuotedLine) -> Self {
+        Self {
+            line: q.line,
+            product_id: q.product_id,
+            unit: q.unit.clone(),
+            quantity: q.quantity,
+            unit_price: q.unit_price,
+            price_source: q.price_source.clone(),
+            discount_percent: q.discount_percent,
+            promised_date: q.promised_date,
+            reserved: Decimal::ZERO,
+            delivered: Decimal::ZERO,
+            invoicing: Decimal::ZERO,
+            invoiced: Decimal::ZERO,
+        }
+    }
+
+    /// Still to ship (ordered minus delivered).
+    pub fn open_quantity(&self) -> Decimal {
+        self.quantity - self.delivered
+    }
+
+    /// Open and not yet reserved.
+    pub fn unreserved(&self) -> Decimal {
+        self.open_quantity() - self.reserved
+    }
+
+    /// Delivered and on no invoice yet.
+    pub fn to_invoice(&self) -> Decimal {
+        self.delivered - self.invoiced - self.invoicing
+    }
+}
+
+/// Combined effect of two successive discounts, in percent: 10% then 5% is 14.5%.
+pub fn combined_discount(first: Decimal, second: Decimal) -> Decimal {
+    first + second - first * second / Decimal::ONE_HUNDRED
+}
+
+/// A sales order's state.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SalesOrder {
+    /// The order's id.
+    pub id: OrderId,
+    /// Who buys.
+    pub customer_id: CustomerId,
+    /// The shipping warehouse.
+    pub warehouse_id: WarehouseId,
+    /// The order's currency.
+    pub currency: CurrencyCode,
+    /// The customer's reference.
+    pub customer_reference: String,
+    /// Life-cycle status.
+    pub status: OrderStatus,
+    /// Lines in line-number order.
+    pub lines: Vec<OrderLine>,
+    /// The price list the lines were priced with, if any.
+    pub price_list_id: Option<PriceListId>,
+    /// Order-level discount, percent, applied on top of each line's discount.
+    pub order_discount_percent: Decimal,
+    /// Last day the quotation may be confirmed (none for quotations without validity).
+    pub valid_until: Option<NaiveDate>,
+    /// Who created the quotation.
+    pub created_by: ActorId,
+    /// Who last changed its lines, prices or discounts.
+    pub last_changed_by: ActorId,
+    /// Who approved its discounts, if approved since the last price change.
+    pub discount_approved_by: Option<ActorId>,
+    /// The credit hold decided at confirmation, until released.
+    pub credit_hold: Option<CreditHold>,
+    /// The reason of a manual hold, while held.
+    pub hold: Option<String>,
+}
+
+impl SalesOrder {
+    /// The line with this number.
+    pub fn line(&self, line: u32) -> Option<&OrderLine> {
+        self.lines.iter().find(|l| l.line == line)
+    }
+
+    pub(crate) fn line_mut(&mut self, line: u32) -> Option<&mut OrderLine> {
+        self.lines.iter_mut().find(|l| l.line == line)
+    }
+
+    /// The effective discount of a line, order discount included, percent.
+    pub fn effective_discount(&self, line: &OrderLine) -> Decimal {
+        combined_discount(line.discount_percent, self.order_discount_percent)
+    }
+
+    /// Net unit price of a line after both discounts (exact, unrounded).
+    pub fn net_unit_price(&self, line: &OrderLine) -> Decimal {
+        line.unit_price.amount * (Decimal::ONE_HUNDRED - self.effective_discount(line)) / Decimal::ONE_HUNDRED
+    }
+
+    /// `quantity` of a line at its net unit price (exact, unrounded).
+    pub fn value_of(&self, line: &OrderLine, quantity: Decimal) -> Decimal {
+        quantity * self.net_unit_price(line)
+    }
+
+    /// The order's contribution to its customer's credit exposure: what is expected and
+    /// not yet on a posted invoice, at net prices (exact).
+    pub fn uninvoiced_value(&self) -> Decimal {
+        let expected = |l: &OrderLine| match self.status {
+            OrderStatus::Confirmed => l.quantity,
+            OrderStatus::Closed => l.delivered,
+            OrderStatus::Draft | OrderStatus::Sent | OrderStatus::Cancelled => Decimal::ZERO,
+        };
+        self.lines
+            .iter()
+            .map(|l| self.value_of(l, (expected(l) - l.invoiced).max(Decimal::ZERO)))
+            .sum()
+    }
+
+    /// The hold that stops reservation and shipping, if any (credit first).
+    pub fn active_hold(&self) -> Option<HoldKind> {
+        if self.credit_hold.is_some() {
+            Some(HoldKind::Credit)
+        } else if self.hold.is_some() {
+            Some(HoldKind::Manual)
+        } else {
+            None
+        }
+    }
+
+    /// True once any quantity of the order has shipped.
+    pub fn has_shipped(&self) -> bool {
+        self.lines.iter().any(|l| l.delivered > Decimal::ZERO)
+    }
+
+    /// The backorder of a line: once the order has shipped anything, whatever the line
+    /// still has open waits for a later shipment (a line with nothing shipped yet included).
+    /// Zero before the first shipment, for a closed order, and for an unknown line.
+    pub fn backorder(&self, line: u32) -> Decimal {
+        match self.line(line) {
+            Some(l) if self.has_shipped() && self.status == OrderStatus::Confirmed => l.open_quantity(),
+            _ => Decimal::ZERO,
+        }
+    }
+
+    /// Shipping progress (meaningful once confirmed).
+    pub fn shipping_status(&self) -> ShippingStatus {
+        if !self.has_shipped() {
+            ShippingStatus::NotShipped
+        } else if self.status == OrderStatus::Closed
+            || self.lines.iter().all(|l| l.open_quantity() <= Decimal::ZERO)
+        {
+            ShippingStatus::Shipped
+        } else {
+            ShippingStatus::PartiallyShipped
+        }
+    }
+
+    /// Invoicing progress.
+    pub fn invoicing_status(&self) -> InvoicingStatus {
+        let expected = |l: &OrderLine| match self.status {
+            OrderStatus::Closed => l.delivered,
+            _ => l.quantity,
+        };
+        if self.lines.iter().any(|l| l.to_invoice() > Decimal::ZERO) {
+            InvoicingStatus::ToInvoice
+        } else if self.lines.iter().any(|l| expected(l) > Decimal::ZERO)
+            && self.lines.iter().all(|l| l.invoiced >= expected(l))
+        {
+            InvoicingStatus::FullyInvoiced
+        } else {
+            InvoicingStatus::NothingToInvoice
+        }
+    }
+
+    pub(crate) fn next_line_number(&self) -> u32 {
+        self.lines.iter().map(|l| l.line).max().unwrap_or(0) + 1
+    }
+
+    /// Refuses unless the order's status is one of `allowed`, with the error that names
+    /// why: not yet confirmed, already confirmed, closed or cancelled.
+    pub(crate) fn require_status(&self, allowed: &[OrderStatus]) -> Result<(), DomainError> {
+        if allowed.contains(&self.status) {
+            return Ok(());
+        }
+        let order_id = self.id;
+        Err(match self.status {
+            OrderStatus::Draft | OrderStatus::Sent => DomainError::OrderNotConfirmed { order_id },
+            OrderStatus::Confirmed => DomainError::OrderAlreadyConfirmed { order_id },
+            OrderStatus::Closed => DomainError::OrderIsClosed { order_id },
+            OrderStatus::Cancelled => DomainError::OrderIsCancelled { order_id },
+        })
+    }
+
+    /// Refuses while a hold stops reservation and shipping.
+    pub(crate) fn require_not_held(&self) -> Result<(), DomainError> {
+        match self.active_hold() {
+            Some(hold) => Err(DomainError::OrderOnHold {
+                order_id: self.id,
+                hold,
+            }),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The order statuses of a quotation.
+pub(crate) const QUOTATION: &[OrderStatus] = &[OrderStatus::Draft, OrderStatus::Sent];
+/// The status of an order that can still be reserved and shipped.
+pub(crate) const OPEN: &[OrderStatus] = &[OrderStatus::Confirmed];
+
+pub(crate) fn require_quotation(book: &Book, order_id: OrderId) -> Result<&SalesOrder, DomainError> {
+    let order = book.require_order(order_id)?;
+    order.require_status(QUOTATION)?;
+    Ok(order)
+}
+
+pub(crate) fn require_confirmed(book: &Book, order_id: OrderId) -> Result<&SalesOrder, DomainError> {
+    let order = book.require_order(order_id)?;
+    order.require_status(OPEN)?;
+    Ok(order)
+}
+
+/// Releases what a list of lines has reserved: used when an order is closed or cancelled.
+pub(crate) fn reserved_lines(order: &SalesOrder) -> Vec<LineQuantity> {
+    order
+        .lines
+        .iter()
+        .filter(|l| l.reserved > Decimal::ZERO)
+        .map(|l| LineQuantity {
+            line: l.line,
+            product_id: l.product_id,
+            quantity: l.reserved,
+        })
+        .collect()
+}
+
+/// Folds a release of reservations into the order's lines and the warehouse's stock.
+pub(crate) fn release(book: &mut Book, order_id: OrderId, released: &[LineQuantity]) {
+    let Some(order) = book.orders.get_mut(&order_id) else {
+        return;
+    };
+    let warehouse = order.warehouse_id;
+    for r in released {
+        if let Some(line) = order.line_mut(r.line) {
+            line.reserved -= r.quantity;
+        }
+    }
+    for r in released {
+        book.stock
+            .entry(r.product_id)
+            .or_default()
+            .unreserve(warehouse, r.quantity);
+    }
+}
