@@ -176,6 +176,39 @@ fn acknowledged_appends_survive_sigkill() {
     }
 }
 
+#[test]
+fn opening_waits_for_a_directory_lock_that_is_being_released() {
+    let dir = tempfile::tempdir().unwrap();
+    write_log(dir.path());
+    // Another handle holds the directory for a moment, as sled's threads do after a close.
+    let holder = sled::open(dir.path()).unwrap();
+    let released = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        drop(holder);
+    });
+    let engine = Engine::open(dir.path()).unwrap();
+    released.join().unwrap();
+    assert!(engine.head().position > 10);
+}
+
+#[test]
+fn opening_a_directory_kept_open_elsewhere_fails_after_the_wait() {
+    let dir = tempfile::tempdir().unwrap();
+    write_log(dir.path());
+    let _holder = sled::open(dir.path()).unwrap();
+    let options = SledOptions {
+        lock_wait: std::time::Duration::from_millis(100),
+        ..SledOptions::default()
+    };
+    match Engine::open_with(dir.path(), options) {
+        Err(Error::Store(StoreError::Backend(e))) => {
+            assert!(e.to_string().contains("could not acquire lock"), "{e}")
+        }
+        Err(other) => panic!("expected the lock to be refused, got {other}"),
+        Ok(_) => panic!("opened a directory another handle holds"),
+    }
+}
+
 /// Builds a small log in `dir` and closes it.
 fn write_log(dir: &Path) -> Head {
     let mut w = World::on(Engine::open(dir).unwrap());

@@ -37,7 +37,7 @@
 mod keys;
 
 use std::path::Path;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use o2c_core::codec;
 use o2c_core::envelope::ChainVerifier;
@@ -65,10 +65,23 @@ pub enum Durability {
 }
 
 /// Options for opening a store.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SledOptions {
     /// When an append counts as done.
     pub durability: Durability,
+    /// How long opening waits for the directory's lock when another handle still holds it
+    /// (sled's background threads keep it for a moment after a store is dropped). Another
+    /// process that keeps the directory open makes opening fail after this wait.
+    pub lock_wait: Duration,
+}
+
+impl Default for SledOptions {
+    fn default() -> Self {
+        Self {
+            durability: Durability::default(),
+            lock_wait: Duration::from_secs(2),
+        }
+    }
 }
 
 /// The event store on sled.
@@ -109,11 +122,10 @@ impl SledStore {
             Durability::Immediate => Some(500),
             Durability::Buffered { flush_every_ms } => Some(flush_every_ms.max(1)),
         };
-        let db = sled::Config::new()
+        let config = sled::Config::new()
             .path(path.as_ref())
-            .flush_every_ms(flush_every_ms)
-            .open()
-            .map_err(backend)?;
+            .flush_every_ms(flush_every_ms);
+        let db = open_waiting_for_lock(&config, options.lock_wait)?;
         let store = Self {
             log: db.open_tree(LOG_TREE).map_err(backend)?,
             streams: db.open_tree(STREAMS_TREE).map_err(backend)?,
@@ -184,6 +196,22 @@ impl SledStore {
         match self.log.get(keys::position_key(position)).map_err(backend)? {
             None => Ok(None),
             Some(bytes) => Ok(Some(codec::decode(position, &bytes)?)),
+        }
+    }
+}
+
+/// Opens the database, retrying while the directory's lock is held, up to `wait`.
+fn open_waiting_for_lock(config: &sled::Config, wait: Duration) -> Result<sled::Db, StoreError> {
+    let deadline = Instant::now() + wait;
+    loop {
+        match config.open() {
+            // sled reports a lock held elsewhere as an I/O error with this text.
+            Err(sled::Error::Io(e))
+                if e.to_string().starts_with("could not acquire lock") && Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            opened => return opened.map_err(backend),
         }
     }
 }
