@@ -1,7 +1,7 @@
 //! Stored-event fixtures: event JSON exactly as an earlier version stored it must keep
 //! decoding, verifying and folding into the same business state in every later version.
-//! `tests/fixtures/events-v1.jsonl` holds one record per line, as written to sled by
-//! schema version 1, covering every event type of that version. Never edit or regenerate
+//! `tests/fixtures/events-v<N>.jsonl` holds one record per line, as written to sled by
+//! schema version N, covering every event type of that version. Never edit or regenerate
 //! an existing fixture; a new schema version gets a new file beside it.
 
 // Test code: a failed expectation panics, which is what a test should do.
@@ -12,17 +12,35 @@ mod support;
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use o2c::chrono::NaiveDate;
 use o2c::codec;
+use o2c::company::{ChangeCompanySettings, CompanySettings};
+use o2c::customer::{
+    Address, BlockCustomer, ChangeCustomer, CustomerDetails, DeactivateCustomer, ReactivateCustomer,
+    RegisterCustomer, RegisterCustomerGroup, SetCreditLimit, TaxTreatment, UnblockCustomer,
+};
 use o2c::invoice::{CancelInvoice, CreateInvoice, InvoiceStatus, PaymentState, PostInvoice};
-use o2c::order::{AddQuotationLine, ConfirmOrder, CreateQuotation, RequestedLine, ReserveStock};
+use o2c::order::{
+    AddOrderLine, AddQuotationLine, ApproveDiscount, CancelOrder, ChangeOrderLine, CloseOrder, ConfirmOrder,
+    CreateQuotation, HoldOrder, OrderStatus, OverrideLinePrice, ReleaseCreditHold, ReleaseOrder,
+    RemoveQuotationLine, ReopenOrder, RequestedLine, ReserveStock, RevalidateQuotation, SendQuotation,
+    SetOrderDiscount,
+};
 use o2c::payment::{AllocatePayment, PaymentMethod, ReceivePayment};
-use o2c::shipment::ShipOrder;
+use o2c::pricing::{
+    AddPriceRule, CreatePriceList, PriceRule, PriceSource, RemovePriceRule, RulePrice, RuleScope,
+};
+use o2c::product::ChangeProduct;
+use o2c::shipment::{ShipLine, ShipOrder};
 use o2c::stock::ReceiveStock;
-use o2c::uuid::Uuid;
-use o2c::{Book, ChainVerifier, Engine, Event, InvoiceId, OrderId};
-use support::{World, dec, usd};
+use o2c::{
+    Book, ChainVerifier, CustomerGroupId, CustomerId, Engine, Event, InvoiceId, OrderId, PaymentId,
+    PriceListId, PriceRuleId, Role,
+};
+use support::{World, dec, details, person, usd};
 
 const V1: &str = include_str!("fixtures/events-v1.jsonl");
+const V2: &str = include_str!("fixtures/events-v2.jsonl");
 
 /// Folds the fixture, checking every record and link.
 fn fold(fixture: &str) -> (Book, BTreeSet<&'static str>) {
@@ -109,13 +127,124 @@ fn v1_events_fold_into_the_recorded_business_state() {
     assert_eq!(payment.unallocated(), usd("9.00"));
 }
 
-/// Writes `tests/fixtures/events-v1.jsonl` from a sled log. Run by hand, once per schema
-/// version: `cargo test --test fixtures write_v1_fixture -- --ignored`. Refuses to
-/// overwrite an existing file.
+#[test]
+fn v2_events_decode_verify_and_cover_every_v2_event_type() {
+    let (book, seen) = fold(V2);
+    let all: BTreeSet<&str> = Event::NAMES.iter().copied().collect();
+    assert_eq!(
+        seen, all,
+        "the v2 fixture must hold every event type of version 2"
+    );
+    assert_eq!(book.head().position, V2.lines().count() as u64);
+    for (position, line) in (1u64..).zip(V2.lines()) {
+        assert_eq!(
+            codec::decode(position, line.as_bytes()).unwrap().schema_version,
+            2
+        );
+    }
+}
+
+#[test]
+fn v2_events_fold_into_the_recorded_business_state() {
+    let (book, _) = fold(V2);
+    let settings = book.company().unwrap().settings;
+    assert_eq!(
+        (settings.quotation_validity_days, settings.overdue_grace_days),
+        (14, 5)
+    );
+
+    let orders: Vec<_> = book.orders().collect();
+    let beta_order = orders
+        .iter()
+        .find(|o| o.status == OrderStatus::Confirmed)
+        .unwrap();
+    let held = orders
+        .iter()
+        .find(|o| o.status == OrderStatus::Cancelled)
+        .unwrap();
+    assert_eq!(beta_order.order_discount_percent, dec("5"));
+    assert_eq!(
+        beta_order.discount_approved_by.as_ref().map(|a| a.as_str()),
+        Some("mia.manager")
+    );
+    let lines: Vec<_> = beta_order
+        .lines
+        .iter()
+        .map(|l| {
+            (
+                l.line,
+                l.quantity,
+                l.unit_price.amount,
+                l.discount_percent,
+                l.delivered,
+                l.invoiced,
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        vec![
+            (1, dec("8"), dec("9.50"), dec("0"), dec("8"), dec("8")),
+            (2, dec("1.5"), dec("3.60"), dec("8"), dec("0"), dec("0")),
+            (4, dec("2"), dec("2.50"), dec("0"), dec("0"), dec("0")),
+        ]
+    );
+    assert!(
+        matches!(&beta_order.lines[0].price_source, PriceSource::Manual { by, .. } if by.as_str() == "tester")
+    );
+    assert!(matches!(
+        beta_order.lines[1].price_source,
+        PriceSource::Rule { .. }
+    ));
+    assert_eq!(beta_order.lines[2].price_source, PriceSource::ListPrice);
+    assert_eq!(
+        held.credit_hold, None,
+        "the hold was released before the order was cancelled"
+    );
+
+    let beta = book.customers().find(|c| c.name() == "Beta Bakery Ltd").unwrap();
+    let acme = book.customers().find(|c| c.name() == "Acme").unwrap();
+    assert_eq!(
+        book.credit_limit(beta.id),
+        Some(usd("500.00")),
+        "the group's default limit"
+    );
+    assert_eq!(book.credit_limit(acme.id), Some(usd("2000.00")));
+    assert!(beta.active && acme.blocked.is_none());
+    // 1.5 kg at 3.60 less 8% and 5%, plus 2 gadgets at 2.50 less 5%; line 1 is invoiced.
+    assert_eq!(beta.exposure(), dec("9.4696"));
+    assert_eq!(acme.exposure(), dec("0"));
+
+    let invoices: Vec<_> = book.invoices().collect();
+    let posted = invoices
+        .iter()
+        .find(|i| i.status == InvoiceStatus::Posted)
+        .unwrap();
+    assert_eq!(posted.number.as_deref(), Some("INV/2026/00001"));
+    assert_eq!(posted.total, usd("72.20"));
+    assert_eq!(posted.lines[0].discount_percent, dec("5"));
+    assert_eq!(posted.payment_state(), PaymentState::Paid);
+    assert_eq!(
+        invoices
+            .iter()
+            .filter(|i| i.status == InvoiceStatus::Cancelled)
+            .count(),
+        1
+    );
+    assert_eq!(book.payments().next().unwrap().unallocated(), usd("27.80"));
+}
+
+/// Writes `tests/fixtures/events-v<SCHEMA_VERSION>.jsonl` from a sled log of a scenario that
+/// records every event type of the current version. Run by hand, once per schema version:
+/// `cargo test --test fixtures write_current_fixture -- --ignored`. Refuses to overwrite an
+/// existing file.
 #[test]
 #[ignore = "writes the fixture file; run by hand for a new schema version"]
-fn write_v1_fixture() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/events-v1.jsonl");
+fn write_current_fixture() {
+    let name = format!("events-v{}.jsonl", o2c::envelope::SCHEMA_VERSION);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures")
+        .join(name);
     assert!(
         !path.exists(),
         "{} exists; fixtures are never regenerated",
@@ -123,72 +252,9 @@ fn write_v1_fixture() {
     );
     let dir = tempfile::tempdir().unwrap();
     let mut w = World::on(Engine::open(dir.path()).unwrap());
-    let h = &mut w.h;
-    for (product_id, quantity) in [(w.widget, "3"), (w.flour, "1.5"), (w.gadget, "2")] {
-        h.ok(ReceiveStock {
-            product_id,
-            warehouse_id: w.warehouse,
-            quantity: dec(quantity),
-            reference: "PO-1".into(),
-        });
-    }
-    let order_id: OrderId = h.id();
-    h.ok(CreateQuotation {
-        order_id,
-        customer_id: w.customer,
-        warehouse_id: w.warehouse,
-        lines: vec![
-            RequestedLine::new(w.widget, dec("3")),
-            RequestedLine::new(w.flour, dec("1.5")),
-        ],
-        customer_reference: "ACME-PO-1".into(),
-    });
-    h.ok(AddQuotationLine {
-        order_id,
-        product_id: w.gadget,
-        quantity: dec("4"),
-        discount_percent: dec("0"),
-        promised_date: None,
-    });
-    h.ok(ConfirmOrder { order_id });
-    h.ok(ReserveStock { order_id });
-    let shipment_id = h.id();
-    h.ok(ShipOrder {
-        shipment_id,
-        order_id,
-        lines: vec![],
-    });
-    let draft: InvoiceId = h.id();
-    h.ok(CreateInvoice {
-        invoice_id: draft,
-        order_id,
-    });
-    h.ok(CancelInvoice {
-        invoice_id: draft,
-        reason: "wrong date".into(),
-    });
-    let invoice_id: InvoiceId = h.id();
-    h.ok(CreateInvoice { invoice_id, order_id });
-    h.ok(PostInvoice { invoice_id });
-    let payment_id = h.id();
-    let correlation = Uuid::from_u128(0xc0ffee);
-    let mut request = h.request(ReceivePayment {
-        payment_id,
-        customer_id: w.customer,
-        amount: usd("50.00"),
-        method: PaymentMethod::BankTransfer,
-        reference: "BANK-42".into(),
-    });
-    request.context = request.context.caused_by(correlation, Uuid::from_u128(0xbeef));
-    h.engine.execute(request).unwrap();
-    h.ok(AllocatePayment {
-        payment_id,
-        invoice_id,
-        amount: usd("41.00"),
-    });
-    std::mem::replace(&mut h.engine, Engine::in_memory())
-        .close()
-        .unwrap();
+    every_event_type(&mut w);
+    let engine = std::mem::replace(&mut w.h.engine, Engine::in_memory());
+    engine.close().unwrap();
 
     let db = sled::open(dir.path()).unwrap();
     let log = db.open_tree(o2c_sled::LOG_TREE).unwrap();
@@ -199,4 +265,274 @@ fn write_v1_fixture() {
         out.push('\n');
     }
     std::fs::write(&path, out).unwrap();
+}
+
+/// A scenario that records every event type of schema version 2 at least once.
+fn every_event_type(w: &mut World) {
+    let (widget, gadget, flour, warehouse) = (w.widget, w.gadget, w.flour, w.warehouse);
+    let acme = w.customer;
+    let h = &mut w.h;
+    let mia = person("mia.manager", &[Role::SalesManager]);
+    let cora = person("cora.credit", &[Role::CreditController]);
+    h.ok(ChangeCompanySettings {
+        settings: CompanySettings {
+            quotation_validity_days: 14,
+            discount_approval_threshold: dec("10"),
+            overdue_grace_days: 5,
+        },
+    });
+    // Pricing: a list with a category rule, a product quantity break and a removed rule.
+    let list: PriceListId = h.id();
+    h.ok(CreatePriceList {
+        price_list_id: list,
+        name: "Trade".into(),
+        currency: usd("0").currency,
+    });
+    h.ok(ChangeProduct {
+        product_id: flour,
+        name: "FLOUR".into(),
+        category: Some("bakery".into()),
+        list_price: usd("4.00"),
+        floor_price: Some(usd("3.00")),
+    });
+    let (bakery, widget_break, everything): (PriceRuleId, PriceRuleId, PriceRuleId) =
+        (h.id(), h.id(), h.id());
+    for (rule_id, scope, min_quantity, price) in [
+        (
+            bakery,
+            RuleScope::Category("bakery".into()),
+            "0",
+            RulePrice::PercentOffList(dec("10")),
+        ),
+        (
+            widget_break,
+            RuleScope::Product(widget),
+            "5",
+            RulePrice::Fixed(usd("9.00")),
+        ),
+        (
+            everything,
+            RuleScope::AllProducts,
+            "0",
+            RulePrice::PercentOffList(dec("1")),
+        ),
+    ] {
+        h.ok(AddPriceRule {
+            price_list_id: list,
+            rule: PriceRule {
+                rule_id,
+                scope,
+                min_quantity: dec(min_quantity),
+                valid_from: None,
+                valid_until: None,
+                price,
+            },
+        });
+    }
+    h.ok(RemovePriceRule {
+        price_list_id: list,
+        rule_id: everything,
+        reason: "promotion over".into(),
+    });
+    // Customers: a group with a default limit and list; a member with full master data.
+    let group: CustomerGroupId = h.id();
+    h.ok(RegisterCustomerGroup {
+        group_id: group,
+        name: "Bakeries".into(),
+        default_credit_limit: Some(usd("500.00")),
+        default_price_list_id: Some(list),
+    });
+    let beta: CustomerId = h.id();
+    let address = Address {
+        street: "1 Mill Lane".into(),
+        city: "Leeds".into(),
+        postal_code: "LS1 1AA".into(),
+        country: "GB".into(),
+    };
+    let mut beta_details = CustomerDetails {
+        tax_id: Some("GB 987 6543 21".into()),
+        billing_address: Some(address.clone()),
+        shipping_addresses: vec![address],
+        group_id: Some(group),
+        tax_treatment: TaxTreatment::Exempt {
+            certificate: "EX-2026-17".into(),
+            expires_on: Some(NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()),
+        },
+        ..details("Beta Bakery", 14)
+    };
+    h.ok(RegisterCustomer {
+        customer_id: beta,
+        details: beta_details.clone(),
+        credit_limit: None,
+    });
+    beta_details.name = "Beta Bakery Ltd".into();
+    h.ok(ChangeCustomer {
+        customer_id: beta,
+        details: beta_details,
+    });
+    h.ok(DeactivateCustomer {
+        customer_id: beta,
+        reason: "dormant".into(),
+    });
+    h.ok(ReactivateCustomer {
+        customer_id: beta,
+        reason: "ordering again".into(),
+    });
+    h.ok(SetCreditLimit {
+        customer_id: acme,
+        credit_limit: Some(usd("2000.00")),
+        reason: "annual review".into(),
+    });
+    for (product_id, quantity) in [(widget, "10"), (gadget, "10"), (flour, "5")] {
+        h.ok(ReceiveStock {
+            product_id,
+            warehouse_id: warehouse,
+            quantity: dec(quantity),
+            reference: "PO-9".into(),
+        });
+    }
+
+    // A quotation through its whole life: edits, approval, confirmation, amendments.
+    let order: OrderId = h.id();
+    h.ok(CreateQuotation {
+        order_id: order,
+        customer_id: beta,
+        warehouse_id: warehouse,
+        lines: vec![
+            RequestedLine::new(widget, dec("6")),
+            RequestedLine {
+                discount_percent: dec("8"),
+                ..RequestedLine::new(flour, dec("1.5"))
+            },
+        ],
+        customer_reference: "BETA-77".into(),
+    });
+    h.ok(AddQuotationLine {
+        order_id: order,
+        product_id: gadget,
+        quantity: dec("2"),
+        discount_percent: dec("0"),
+        promised_date: None,
+    });
+    h.ok(RemoveQuotationLine {
+        order_id: order,
+        line: 3,
+    });
+    h.ok(SetOrderDiscount {
+        order_id: order,
+        discount_percent: dec("5"),
+    });
+    h.ok(OverrideLinePrice {
+        order_id: order,
+        line: 1,
+        unit_price: usd("9.50"),
+        reason: "matched competitor".into(),
+    });
+    h.ok(SendQuotation { order_id: order });
+    h.advance_days(1);
+    h.ok(RevalidateQuotation { order_id: order });
+    h.as_actor(mia, |h| {
+        h.ok(ApproveDiscount {
+            order_id: order,
+            note: "bakery launch".into(),
+        })
+    });
+    h.ok(ConfirmOrder { order_id: order });
+    h.ok(ChangeOrderLine {
+        order_id: order,
+        line: 1,
+        quantity: Some(dec("8")),
+        discount_percent: None,
+        promised_date: Some(NaiveDate::from_ymd_opt(2026, 3, 20).unwrap()),
+        reason: "customer raised the quantity".into(),
+    });
+    h.ok(AddOrderLine {
+        order_id: order,
+        requested: RequestedLine::new(gadget, dec("2")),
+        reason: "added by phone".into(),
+    });
+    h.ok(HoldOrder {
+        order_id: order,
+        reason: "address check".into(),
+    });
+    h.ok(ReleaseOrder {
+        order_id: order,
+        reason: "address confirmed".into(),
+    });
+    h.ok(ReserveStock { order_id: order });
+    let shipment_id = h.id();
+    h.ok(ShipOrder {
+        shipment_id,
+        order_id: order,
+        lines: vec![ShipLine {
+            line: 1,
+            quantity: dec("8"),
+        }],
+    });
+    h.ok(CloseOrder {
+        order_id: order,
+        reason: "rest no longer wanted".into(),
+    });
+    h.ok(ReopenOrder {
+        order_id: order,
+        reason: "customer changed their mind".into(),
+    });
+    let draft: InvoiceId = h.id();
+    h.ok(CreateInvoice {
+        invoice_id: draft,
+        order_id: order,
+    });
+    h.ok(CancelInvoice {
+        invoice_id: draft,
+        reason: "wrong date".into(),
+    });
+    let invoice: InvoiceId = h.id();
+    h.ok(CreateInvoice {
+        invoice_id: invoice,
+        order_id: order,
+    });
+    h.ok(PostInvoice { invoice_id: invoice });
+    let payment: PaymentId = h.id();
+    h.ok(ReceivePayment {
+        payment_id: payment,
+        customer_id: beta,
+        amount: usd("100.00"),
+        method: PaymentMethod::BankTransfer,
+        reference: "BANK-7".into(),
+    });
+    h.ok(AllocatePayment {
+        payment_id: payment,
+        invoice_id: invoice,
+        amount: usd("72.20"),
+    });
+
+    // A blocked customer's order: confirmed on credit hold, released by a credit
+    // controller, then cancelled.
+    h.ok(BlockCustomer {
+        customer_id: acme,
+        reason: "cheque bounced".into(),
+    });
+    let held: OrderId = h.id();
+    h.ok(CreateQuotation {
+        order_id: held,
+        customer_id: acme,
+        warehouse_id: warehouse,
+        lines: vec![RequestedLine::new(gadget, dec("1"))],
+        customer_reference: String::new(),
+    });
+    h.ok(ConfirmOrder { order_id: held });
+    h.as_actor(cora, |h| {
+        h.ok(ReleaseCreditHold {
+            order_id: held,
+            note: "paid by card".into(),
+        })
+    });
+    h.ok(CancelOrder {
+        order_id: held,
+        reason: "customer withdrew".into(),
+    });
+    h.ok(UnblockCustomer {
+        customer_id: acme,
+        reason: "cleared".into(),
+    });
 }

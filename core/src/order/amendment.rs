@@ -364,7 +364,7 @@ pub(crate) fn apply(book: &mut Book, event: &Event, actor: &ActorId) {
         }
         Event::OrderLineAdded(e) => {
             if let Some(order) = book.orders.get_mut(&e.order_id) {
-                order.lines.push(OrderLine::from_quoted(&e.line));
+                order.push_line(&e.line);
             }
         }
         Event::OrderHeld(e) => {

@@ -209,6 +209,8 @@ pub struct SalesOrder {
     pub status: OrderStatus,
     /// Lines in line-number order.
     pub lines: Vec<OrderLine>,
+    /// The highest line number ever used (removed lines' numbers are never reused).
+    pub last_line: u32,
     /// The price list the lines were priced with, if any.
     pub price_list_id: Option<PriceListId>,
     /// Order-level discount, percent, applied on top of each line's discount.
@@ -323,7 +325,13 @@ impl SalesOrder {
     }
 
     pub(crate) fn next_line_number(&self) -> u32 {
-        self.lines.iter().map(|l| l.line).max().unwrap_or(0) + 1
+        self.last_line + 1
+    }
+
+    /// Adds a line from an event, remembering its number.
+    pub(crate) fn push_line(&mut self, line: &QuotedLine) {
+        self.last_line = self.last_line.max(line.line);
+        self.lines.push(OrderLine::from_quoted(line));
     }
 
     /// Refuses unless the order's status is one of `allowed`, with the error that names

@@ -543,6 +543,7 @@ pub(crate) fn apply(book: &mut Book, event: &Event, actor: &ActorId) {
                 customer_reference: e.customer_reference.clone(),
                 status: OrderStatus::Draft,
                 lines: e.lines.iter().map(OrderLine::from_quoted).collect(),
+                last_line: e.lines.iter().map(|l| l.line).max().unwrap_or(0),
                 price_list_id: e.price_list_id,
                 order_discount_percent: Decimal::ZERO,
                 valid_until: e.valid_until,
@@ -563,7 +564,7 @@ pub(crate) fn apply(book: &mut Book, event: &Event, actor: &ActorId) {
     };
     match event {
         Event::QuotationLineAdded(e) => {
-            order.lines.push(OrderLine::from_quoted(&e.line));
+            order.push_line(&e.line);
             changed(order, actor);
         }
         Event::QuotationLineRemoved(e) => {
