@@ -85,7 +85,6 @@ const SHIPMENTS: usize = 6;
 const INVOICES: usize = 6;
 const PAYMENTS: usize = 4;
 
-const COMPANY: u128 = 1;
 const CUSTOMER: u128 = 2;
 const PRODUCT: u128 = 3;
 const WAREHOUSE: u128 = 4;

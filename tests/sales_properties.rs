@@ -37,9 +37,9 @@ use o2c::invoice::{CancelInvoice, CreateInvoice, Invoice, InvoiceStatus, PostInv
 use o2c::money::RoundingRule;
 use o2c::order::{
     AddOrderLine, AddQuotationLine, ApproveDiscount, CancelOrder, ChangeOrderLine, CloseOrder, ConfirmOrder,
-    CreateQuotation, CreditHoldReason, HoldOrder, OrderStatus, OverrideLinePrice, ReleaseCreditHold,
-    ReleaseOrder, RemoveQuotationLine, ReopenOrder, RequestedLine, ReserveStock, RevalidateQuotation,
-    SalesOrder, SendQuotation, SetOrderDiscount,
+    CreateQuotation, CreditHoldReason, HoldOrder, OrderLineAdded, OrderLineChanged, OrderReopened,
+    OrderStatus, OverrideLinePrice, ReleaseCreditHold, ReleaseOrder, RemoveQuotationLine, ReopenOrder,
+    RequestedLine, ReserveStock, RevalidateQuotation, SalesOrder, SendQuotation, SetOrderDiscount,
 };
 use o2c::payment::{AllocatePayment, PaymentMethod, ReceivePayment};
 use o2c::pricing::{
@@ -1186,6 +1186,19 @@ fn check_holds(log: &[RecordedEvent]) -> (usize, usize) {
                 watch.credit_hold = false;
                 releases += 1;
             }
+            // A confirmed order that grows is checked again and may go on credit hold.
+            Event::OrderLineChanged(OrderLineChanged {
+                credit_hold: Some(_), ..
+            })
+            | Event::OrderLineAdded(OrderLineAdded {
+                credit_hold: Some(_), ..
+            })
+            | Event::OrderReopened(OrderReopened {
+                credit_hold: Some(_), ..
+            }) => {
+                watch.credit_hold = true;
+                holds += 1;
+            }
             Event::OrderHeld(_) => watch.manual_hold = true,
             Event::OrderReleased(_) => watch.manual_hold = false,
             Event::StockReserved(_) | Event::ShipmentDispatched(_) => {
@@ -1463,12 +1476,14 @@ fn a_known_sequence_exercises_holds_releases_and_prices() {
             line: 1,
             cents: 199,
         },
+        // max overrode a price, so he may not approve: refused, and so is confirming.
         Op::Approve { by: 0, order: 1 },
         Op::Confirm { by: 1, order: 1 },
         Op::Advance { days: 5 },
         Op::Confirm { by: 0, order: 1 },
         Op::Revalidate { order: 1 },
-        Op::Approve { by: 0, order: 1 },
+        // sam, a manager who changed nothing, approves.
+        Op::Approve { by: 1, order: 1 },
         Op::Confirm { by: 0, order: 1 },
         Op::Pay {
             invoice: 0,

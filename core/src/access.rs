@@ -12,7 +12,8 @@
 //! A command missing from a policy may be issued by nobody. Segregation of duties (the
 //! person who raised an order cannot approve its discount or release its credit hold) is a
 //! business rule checked by those commands, not by the table. Setting a credit limit while
-//! registering a customer needs the roles of `SetCreditLimit` as well.
+//! registering a customer, or a customer group with a default limit, needs the roles of
+//! `SetCreditLimit` as well.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;

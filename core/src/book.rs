@@ -104,7 +104,7 @@ impl Book {
         match &request.command {
             Command::SetUpCompany(c) => company::set_up(self, c),
             Command::ChangeCompanySettings(c) => company::change_settings(self, c),
-            Command::RegisterCustomerGroup(c) => customer::register_group(self, c),
+            Command::RegisterCustomerGroup(c) => customer::register_group(self, c, &ctx.actor),
             Command::RegisterCustomer(c) => customer::register(self, c, &ctx.actor),
             Command::ChangeCustomer(c) => customer::change(self, c),
             Command::SetCreditLimit(c) => customer::set_credit_limit(self, c),
@@ -142,7 +142,7 @@ impl Book {
             Command::HoldOrder(c) => amendment::hold(self, c),
             Command::ReleaseOrder(c) => amendment::release_hold(self, c),
             Command::CloseOrder(c) => amendment::close(self, c),
-            Command::ReopenOrder(c) => amendment::reopen(self, c),
+            Command::ReopenOrder(c) => amendment::reopen(self, c, ctx),
             Command::CancelOrder(c) => amendment::cancel(self, c),
             Command::ReserveStock(c) => reservation::reserve(self, c),
             Command::ShipOrder(c) => shipment::ship(self, c),

@@ -6,7 +6,8 @@
 //! Credit limit precedence: the customer's own limit when set; otherwise the default of the
 //! customer's group when the group has one; otherwise no limit. A limit of zero means no
 //! credit at all. Setting a customer's own limit, at registration or later, needs a role
-//! that may issue `SetCreditLimit` (the credit controller in the standard policy). The same precedence picks the price list: the customer's own, else the
+//! that may issue `SetCreditLimit` (the credit controller in the standard policy); so does
+//! registering a group with a default limit. The same precedence picks the price list: the customer's own, else the
 //! group's default, else the products' list prices.
 
 use chrono::NaiveDate;
@@ -444,9 +445,17 @@ pub(crate) fn change_status(
     Ok(vec![event])
 }
 
-pub(crate) fn register_group(book: &Book, cmd: &RegisterCustomerGroup) -> Result<Vec<Event>, DomainError> {
+pub(crate) fn register_group(
+    book: &Book,
+    cmd: &RegisterCustomerGroup,
+    actor: &Actor,
+) -> Result<Vec<Event>, DomainError> {
     let company = book.require_company()?;
     book.require_unused(cmd.group_id.0)?;
+    if cmd.default_credit_limit.is_some() {
+        // A group's default limit grants credit to its members: the credit controller's duty.
+        book.policy().authorize_as(actor, company.id, "SetCreditLimit")?;
+    }
     validate::name("name", &cmd.name)?;
     check_credit_limit(company, cmd.default_credit_limit.as_ref())?;
     if let Some(price_list_id) = cmd.default_price_list_id {

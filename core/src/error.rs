@@ -74,8 +74,8 @@ pub enum DomainError {
         /// Roles that would allow it.
         required: Vec<Role>,
     },
-    /// The actor raised or last changed the order, so may not also perform this duty.
-    #[error("{actor} raised or last changed order {order_id} and so may not {duty:?}")]
+    /// The actor raised or changed the order, so may not also perform this duty.
+    #[error("{actor} raised or changed order {order_id} and so may not {duty:?}")]
     SegregationOfDuties {
         /// Who asked.
         actor: ActorId,

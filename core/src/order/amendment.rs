@@ -4,7 +4,10 @@
 //!
 //! After confirmation a line's quantity may go up or down but never below what has shipped;
 //! lowering it below what is delivered plus reserved releases the surplus reservation. The
-//! promised date may move. Prices and discounts are fixed at confirmation. Closing stops
+//! promised date may move. Prices and discounts are fixed at confirmation (a line added
+//! later takes the order discount only and must need no approval). A change that makes a
+//! confirmed order worth more (a raised quantity, an added line, a reopened order) runs the
+//! credit check again, and its event carries the credit hold when one is called for. Closing stops
 //! expecting what has not shipped and releases its reservations; reopening expects it
 //! again (reserve it again with `ReserveStock`). Cancelling is for orders with nothing
 //! shipped; an order that has shipped is closed instead.
@@ -13,7 +16,8 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::quotation::{RequestedLine, price_line, price_list_for, priced_new_line};
+use super::confirmation::{CreditHold, recheck};
+use super::quotation::{RequestedLine, approval_reasons, changed, price_line, priced_new_line};
 use super::{
     LineQuantity, OPEN, OrderLine, OrderStatus, QUOTATION, QuotedLine, SalesOrder, release, reserved_lines,
 };
@@ -92,12 +96,26 @@ order_reason_command!(
     /// Event: an order's manual hold was released.
     OrderReleased
 );
-order_reason_command!(
-    /// Command: reopen a closed order.
-    ReopenOrder,
-    /// Event: a closed order was reopened.
-    OrderReopened
-);
+/// Command: reopen a closed order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReopenOrder {
+    /// The order.
+    pub order_id: OrderId,
+    /// Why.
+    pub reason: String,
+}
+
+/// Event: a closed order was reopened (on credit hold if the credit check calls for it).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderReopened {
+    /// The order.
+    pub order_id: OrderId,
+    /// Why.
+    pub reason: String,
+    /// The credit hold the grown exposure calls for, if any.
+    #[serde(default)]
+    pub credit_hold: Option<CreditHold>,
+}
 
 /// Command: close a confirmed order: what has not shipped is no longer expected.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -138,6 +156,9 @@ pub struct OrderLineChanged {
     pub released: Decimal,
     /// Why.
     pub reason: String,
+    /// The credit hold a raised quantity calls for, if any.
+    #[serde(default)]
+    pub credit_hold: Option<CreditHold>,
 }
 
 /// Event: a line was added to a confirmed order.
@@ -149,6 +170,9 @@ pub struct OrderLineAdded {
     pub line: QuotedLine,
     /// Why.
     pub reason: String,
+    /// The credit hold the added value calls for, if any.
+    #[serde(default)]
+    pub credit_hold: Option<CreditHold>,
 }
 
 /// Event: an order was closed; its reservations were released.
@@ -189,12 +213,15 @@ pub(crate) fn change_line(
     order.require_status(&[OrderStatus::Draft, OrderStatus::Sent, OrderStatus::Confirmed])?;
     let line = require_line(order, cmd.line)?;
     let confirmed = order.status == OrderStatus::Confirmed;
-    if cmd.quantity.is_none() && cmd.discount_percent.is_none() && cmd.promised_date.is_none() {
+    let unchanged = cmd.quantity.is_none_or(|q| q == line.quantity)
+        && cmd.discount_percent.is_none_or(|d| d == line.discount_percent)
+        && cmd.promised_date.is_none_or(|d| Some(d) == line.promised_date);
+    if unchanged {
         return Err(DomainError::NothingToChange { order_id: order.id });
     }
     if confirmed {
         validate::name("reason", &cmd.reason)?;
-        if cmd.discount_percent.is_some() {
+        if cmd.discount_percent.is_some_and(|d| d != line.discount_percent) {
             return Err(DomainError::OrderAlreadyConfirmed { order_id: order.id });
         }
     } else {
@@ -209,13 +236,8 @@ pub(crate) fn change_line(
         promised_date: cmd.promised_date.or(line.promised_date),
     };
     // Validates quantity and discount; on a quotation also re-prices for the new quantity.
-    let repriced = price_line(
-        book,
-        price_list_for(book, order.customer_id),
-        line.line,
-        &requested,
-        ctx.business_date(),
-    )?;
+    let date = ctx.business_date();
+    let repriced = price_line(book, order.price_list_id, line.line, &requested, date)?;
     let keep_price = confirmed || matches!(line.price_source, PriceSource::Manual { .. });
     let price = if keep_price {
         Quote {
@@ -237,6 +259,11 @@ pub(crate) fn change_line(
         });
     }
     let released = (line.reserved - (quantity - line.delivered)).max(Decimal::ZERO);
+    let credit_hold = if confirmed {
+        recheck(book, order, order.value_of(line, quantity - line.quantity), date)?
+    } else {
+        None
+    };
     Ok(vec![Event::OrderLineChanged(OrderLineChanged {
         order_id: order.id,
         line: line.line,
@@ -247,6 +274,7 @@ pub(crate) fn change_line(
         promised_date: requested.promised_date,
         released,
         reason: cmd.reason.clone(),
+        credit_hold,
     })])
 }
 
@@ -261,11 +289,33 @@ pub(crate) fn add_line(
     }
     order.require_status(OPEN)?;
     validate::name("reason", &cmd.reason)?;
+    // Discounts are fixed at confirmation: a new line takes the order discount only, and
+    // may not need an approval that can no longer be given.
+    if !cmd.requested.discount_percent.is_zero() {
+        return Err(DomainError::OrderAlreadyConfirmed { order_id: order.id });
+    }
     let line = priced_new_line(book, order, &cmd.requested, ctx)?;
+    let mut with_line = order.clone();
+    with_line.push_line(&line);
+    let reasons: Vec<_> = approval_reasons(book, &with_line)
+        .into_iter()
+        .filter(|r| r.line() == line.line)
+        .collect();
+    if !reasons.is_empty() {
+        return Err(DomainError::ApprovalRequired {
+            order_id: order.id,
+            reasons,
+        });
+    }
+    let added = with_line
+        .line(line.line)
+        .map_or(Decimal::ZERO, |l| with_line.value_of(l, l.quantity));
+    let credit_hold = recheck(book, order, added, ctx.business_date())?;
     Ok(vec![Event::OrderLineAdded(OrderLineAdded {
         order_id: order.id,
         line,
         reason: cmd.reason.clone(),
+        credit_hold,
     })])
 }
 
@@ -306,13 +356,25 @@ pub(crate) fn close(book: &Book, cmd: &CloseOrder) -> Result<Vec<Event>, DomainE
     })])
 }
 
-pub(crate) fn reopen(book: &Book, cmd: &ReopenOrder) -> Result<Vec<Event>, DomainError> {
+pub(crate) fn reopen(
+    book: &Book,
+    cmd: &ReopenOrder,
+    ctx: &CommandContext,
+) -> Result<Vec<Event>, DomainError> {
     let order = book.require_order(cmd.order_id)?;
     order.require_status(&[OrderStatus::Closed])?;
     validate::name("reason", &cmd.reason)?;
+    // Reopening expects the unshipped rest again: that much more exposure.
+    let added: Decimal = order
+        .lines
+        .iter()
+        .map(|l| order.value_of(l, l.open_quantity()))
+        .sum();
+    let credit_hold = recheck(book, order, added, ctx.business_date())?;
     Ok(vec![Event::OrderReopened(OrderReopened {
         order_id: order.id,
         reason: cmd.reason.clone(),
+        credit_hold,
     })])
 }
 
@@ -340,7 +402,11 @@ pub(crate) fn apply(book: &mut Book, event: &Event, actor: &ActorId) {
             };
             let quotation = order.status.is_quotation();
             let mut released = None;
+            let mut price_changed = false;
             if let Some(line) = order.line_mut(e.line) {
+                price_changed = line.quantity != e.quantity
+                    || line.unit_price != e.unit_price
+                    || line.discount_percent != e.discount_percent;
                 line.quantity = e.quantity;
                 line.unit_price = e.unit_price;
                 line.price_source = e.price_source.clone();
@@ -354,9 +420,11 @@ pub(crate) fn apply(book: &mut Book, event: &Event, actor: &ActorId) {
                     });
                 }
             }
-            if quotation {
-                order.last_changed_by = actor.clone();
-                order.discount_approved_by = None;
+            if quotation && price_changed {
+                changed(order, actor);
+            }
+            if e.credit_hold.is_some() {
+                order.credit_hold = e.credit_hold.clone();
             }
             if let Some(released) = released {
                 release(book, e.order_id, &[released]);
@@ -365,6 +433,9 @@ pub(crate) fn apply(book: &mut Book, event: &Event, actor: &ActorId) {
         Event::OrderLineAdded(e) => {
             if let Some(order) = book.orders.get_mut(&e.order_id) {
                 order.push_line(&e.line);
+                if e.credit_hold.is_some() {
+                    order.credit_hold = e.credit_hold.clone();
+                }
             }
         }
         Event::OrderHeld(e) => {
@@ -386,6 +457,9 @@ pub(crate) fn apply(book: &mut Book, event: &Event, actor: &ActorId) {
         Event::OrderReopened(e) => {
             if let Some(order) = book.orders.get_mut(&e.order_id) {
                 order.status = OrderStatus::Confirmed;
+                if e.credit_hold.is_some() {
+                    order.credit_hold = e.credit_hold.clone();
+                }
             }
         }
         Event::OrderCancelled(e) => {

@@ -12,13 +12,15 @@
 //! - the customer is blocked.
 //!
 //! The event records the reasons and the figures. Nothing is reserved or shipped while the
-//! hold stands. A credit controller who did not create the order releases it (the release
+//! hold stands. The same check runs again when a confirmed order grows (a quantity raised,
+//! a line added, a closed order reopened): the amendment's event then carries the hold. A credit controller who did not create the order releases it (the release
 //! records the exposure at that moment, re-deciding nothing), or the order is cancelled.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::quotation::{require_active, unapproved_reasons};
 use super::{OPEN, SalesOrder, approval_reasons, require_quotation};
 use crate::book::Book;
 use crate::context::CommandContext;
@@ -111,7 +113,7 @@ pub struct CreditHoldReleased {
 }
 
 /// The credit figures of a customer on a date.
-struct CreditFigures {
+pub(crate) struct CreditFigures {
     exposure: Money,
     limit: Option<Money>,
     overdue: Option<(Money, NaiveDate)>,
@@ -139,6 +141,54 @@ fn credit_figures(
     })
 }
 
+/// The credit check for `added` more value of a customer's orders on `date`: the figures,
+/// and the hold they call for, if any.
+pub(crate) fn credit_check(
+    book: &Book,
+    customer: &Customer,
+    added: Decimal,
+    date: NaiveDate,
+) -> Result<(CreditFigures, Option<CreditHold>), DomainError> {
+    let figures = credit_figures(book, customer, added, date)?;
+    let mut reasons = Vec::new();
+    if let Some(reason) = &customer.blocked {
+        reasons.push(CreditHoldReason::CustomerBlocked {
+            reason: reason.clone(),
+        });
+    }
+    if let Some(limit) = figures.limit {
+        if figures.exposure.amount > limit.amount {
+            reasons.push(CreditHoldReason::OverCreditLimit {
+                exposure: figures.exposure,
+                limit,
+            });
+        }
+    }
+    if let Some((overdue_amount, oldest_due_date)) = figures.overdue {
+        reasons.push(CreditHoldReason::OverdueInvoices {
+            overdue_amount,
+            oldest_due_date,
+        });
+    }
+    let hold = (!reasons.is_empty()).then_some(CreditHold { reasons });
+    Ok((figures, hold))
+}
+
+/// The hold a change that adds `added` value to a confirmed order calls for: none when the
+/// value does not grow or the order is on credit hold already.
+pub(crate) fn recheck(
+    book: &Book,
+    order: &SalesOrder,
+    added: Decimal,
+    date: NaiveDate,
+) -> Result<Option<CreditHold>, DomainError> {
+    if added <= Decimal::ZERO || order.credit_hold.is_some() {
+        return Ok(None);
+    }
+    let customer = book.require_customer(order.customer_id)?;
+    Ok(credit_check(book, customer, added, date)?.1)
+}
+
 pub(crate) fn confirm(
     book: &Book,
     cmd: &ConfirmOrder,
@@ -149,6 +199,7 @@ pub(crate) fn confirm(
     if order.lines.is_empty() {
         return Err(DomainError::EmptyOrder { order_id: order.id });
     }
+    let customer = require_active(book, order.customer_id)?;
     let today = ctx.business_date();
     if let Some(valid_until) = order.valid_until {
         if today > valid_until {
@@ -158,36 +209,15 @@ pub(crate) fn confirm(
             });
         }
     }
-    let reasons = approval_reasons(book, order);
-    if !reasons.is_empty() && order.discount_approved_by.is_none() {
+    let unapproved = unapproved_reasons(order, approval_reasons(book, order));
+    if !unapproved.is_empty() {
         return Err(DomainError::ApprovalRequired {
             order_id: order.id,
-            reasons,
+            reasons: unapproved,
         });
     }
-    let customer = book.require_customer(order.customer_id)?;
     let value: Decimal = order.lines.iter().map(|l| order.value_of(l, l.quantity)).sum();
-    let figures = credit_figures(book, customer, value, today)?;
-    let mut hold = Vec::new();
-    if let Some(reason) = &customer.blocked {
-        hold.push(CreditHoldReason::CustomerBlocked {
-            reason: reason.clone(),
-        });
-    }
-    if let Some(limit) = figures.limit {
-        if figures.exposure.amount > limit.amount {
-            hold.push(CreditHoldReason::OverCreditLimit {
-                exposure: figures.exposure,
-                limit,
-            });
-        }
-    }
-    if let Some((overdue_amount, oldest_due_date)) = figures.overdue {
-        hold.push(CreditHoldReason::OverdueInvoices {
-            overdue_amount,
-            oldest_due_date,
-        });
-    }
+    let (figures, credit_hold) = credit_check(book, customer, value, today)?;
     let currency = company.currency(order.currency)?;
     let amount: Decimal = order
         .lines
@@ -204,7 +234,7 @@ pub(crate) fn confirm(
         amount: Money::new(amount, order.currency),
         exposure: figures.exposure,
         credit_limit: figures.limit,
-        credit_hold: (!hold.is_empty()).then_some(CreditHold { reasons: hold }),
+        credit_hold,
     })])
 }
 

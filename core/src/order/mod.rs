@@ -18,6 +18,8 @@ pub mod confirmation;
 pub mod quotation;
 pub mod reservation;
 
+use std::collections::BTreeSet;
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -221,8 +223,13 @@ pub struct SalesOrder {
     pub created_by: ActorId,
     /// Who last changed its lines, prices or discounts.
     pub last_changed_by: ActorId,
+    /// Everyone who created or changed its lines, prices or discounts: none of them may
+    /// approve its discounts.
+    pub price_changers: BTreeSet<ActorId>,
     /// Who approved its discounts, if approved since the last price change.
     pub discount_approved_by: Option<ActorId>,
+    /// What that approval covered; a reason that appears later needs a new approval.
+    pub approved_reasons: Vec<ApprovalReason>,
     /// The credit hold decided at confirmation, until released.
     pub credit_hold: Option<CreditHold>,
     /// The reason of a manual hold, while held.

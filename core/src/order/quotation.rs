@@ -5,8 +5,11 @@
 //! its net price falls below the product's floor price.
 //!
 //! Segregation of duties: the approver must hold the approving role and must be neither
-//! the person who created the quotation nor the one who last changed its prices. Any later
-//! change of lines, prices or discounts voids an approval.
+//! the person who created the quotation nor anyone who changed its lines, prices or
+//! discounts (so nobody can approve a discount they set by letting a colleague make the
+//! last change). Any later change of lines, prices or discounts voids an approval, and an
+//! approval covers the reasons it was given for: a reason that appears later (a raised floor
+//! price, a lowered threshold) needs a new approval.
 
 use chrono::{Days, NaiveDate};
 use rust_decimal::Decimal;
@@ -15,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use super::{MAX_ORDER_LINES, OrderLine, OrderStatus, QuotedLine, SalesOrder, require_quotation};
 use crate::book::Book;
 use crate::context::CommandContext;
+use crate::customer::Customer;
 use crate::error::{DomainError, Duty};
 use crate::event::Event;
 use crate::ids::{ActorId, CustomerId, OrderId, PriceListId, ProductId, WarehouseId};
@@ -255,6 +259,15 @@ pub enum ApprovalReason {
     },
 }
 
+impl ApprovalReason {
+    /// The line the reason is about.
+    pub fn line(&self) -> u32 {
+        match self {
+            Self::DiscountAboveThreshold { line, .. } | Self::BelowFloorPrice { line, .. } => *line,
+        }
+    }
+}
+
 /// Event: a quotation's discounts and prices were approved.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DiscountApproved {
@@ -329,6 +342,16 @@ pub(crate) fn price_line(
     })
 }
 
+/// The customer, refused when inactive (no new quotations or orders).
+pub(crate) fn require_active(book: &Book, customer_id: CustomerId) -> Result<&Customer, DomainError> {
+    let customer = book.require_customer(customer_id)?;
+    if customer.active {
+        Ok(customer)
+    } else {
+        Err(DomainError::CustomerInactive { customer_id })
+    }
+}
+
 fn valid_until(book: &Book, ctx: &CommandContext) -> Result<NaiveDate, DomainError> {
     let days = book.require_company()?.settings.quotation_validity_days;
     ctx.business_date()
@@ -343,12 +366,7 @@ pub(crate) fn create(
 ) -> Result<Vec<Event>, DomainError> {
     let company = book.require_company()?;
     book.require_unused(cmd.order_id.0)?;
-    let customer = book.require_customer(cmd.customer_id)?;
-    if !customer.active {
-        return Err(DomainError::CustomerInactive {
-            customer_id: customer.id,
-        });
-    }
+    let customer = require_active(book, cmd.customer_id)?;
     book.require_warehouse(cmd.warehouse_id)?;
     validate::free_text("customer_reference", &cmd.customer_reference)?;
     if cmd.lines.len() > MAX_ORDER_LINES {
@@ -406,10 +424,10 @@ pub(crate) fn priced_new_line(
     if order.lines.len() >= MAX_ORDER_LINES {
         return Err(DomainError::TooManyLines { max: MAX_ORDER_LINES });
     }
-    let price_list = price_list_for(book, order.customer_id);
+    // The quotation's own price list, until a revalidation re-reads the customer's.
     price_line(
         book,
-        price_list,
+        order.price_list_id,
         order.next_line_number(),
         requested,
         ctx.business_date(),
@@ -462,6 +480,9 @@ pub(crate) fn send(book: &Book, cmd: &SendQuotation) -> Result<Vec<Event>, Domai
         return Err(DomainError::QuotationAlreadySent { order_id: order.id });
     }
     order.require_status(&[OrderStatus::Draft])?;
+    if order.lines.is_empty() {
+        return Err(DomainError::EmptyOrder { order_id: order.id });
+    }
     Ok(vec![Event::QuotationSent(QuotationSent { order_id: order.id })])
 }
 
@@ -471,6 +492,7 @@ pub(crate) fn revalidate(
     ctx: &CommandContext,
 ) -> Result<Vec<Event>, DomainError> {
     let order = require_quotation(book, cmd.order_id)?;
+    require_active(book, order.customer_id)?;
     let price_list = price_list_for(book, order.customer_id);
     let date = ctx.business_date();
     let mut prices = Vec::new();
@@ -506,11 +528,11 @@ pub(crate) fn approve(
     if reasons.is_empty() {
         return Err(DomainError::NoApprovalNeeded { order_id: order.id });
     }
-    if order.discount_approved_by.is_some() {
+    if unapproved_reasons(order, reasons.clone()).is_empty() {
         return Err(DomainError::AlreadyApproved { order_id: order.id });
     }
     let approver = &ctx.actor.id;
-    if *approver == order.created_by || *approver == order.last_changed_by {
+    if *approver == order.created_by || order.price_changers.contains(approver) {
         return Err(DomainError::SegregationOfDuties {
             actor: approver.clone(),
             order_id: order.id,
@@ -524,10 +546,23 @@ pub(crate) fn approve(
     })])
 }
 
+/// The reasons an approval does not cover (all of them without an approval).
+pub(crate) fn unapproved_reasons(order: &SalesOrder, reasons: Vec<ApprovalReason>) -> Vec<ApprovalReason> {
+    if order.discount_approved_by.is_none() {
+        return reasons;
+    }
+    reasons
+        .into_iter()
+        .filter(|r| !order.approved_reasons.contains(r))
+        .collect()
+}
+
 /// Records a change of lines, prices or discounts: voids an approval.
-fn changed(order: &mut SalesOrder, actor: &ActorId) {
+pub(crate) fn changed(order: &mut SalesOrder, actor: &ActorId) {
     order.last_changed_by = actor.clone();
+    order.price_changers.insert(actor.clone());
     order.discount_approved_by = None;
+    order.approved_reasons.clear();
 }
 
 /// Folds the quotation events.
@@ -549,7 +584,9 @@ pub(crate) fn apply(book: &mut Book, event: &Event, actor: &ActorId) {
                 valid_until: e.valid_until,
                 created_by: actor.clone(),
                 last_changed_by: actor.clone(),
+                price_changers: [actor.clone()].into(),
                 discount_approved_by: None,
+                approved_reasons: Vec::new(),
                 credit_hold: None,
                 hold: None,
             },
@@ -597,7 +634,10 @@ pub(crate) fn apply(book: &mut Book, event: &Event, actor: &ActorId) {
             }
             changed(order, actor);
         }
-        Event::DiscountApproved(_) => order.discount_approved_by = Some(actor.clone()),
+        Event::DiscountApproved(e) => {
+            order.discount_approved_by = Some(actor.clone());
+            order.approved_reasons = e.reasons.clone();
+        }
         _ => {}
     }
 }
