@@ -385,7 +385,7 @@ fn a_dropped_tail_is_caught_by_the_head_marker() {
 /// A prepared commit for a fresh command against `book`.
 fn commit_on(book: &Book, h: &mut Harness, command: impl Into<o2c::Command>) -> Commit {
     let request = h.request(command);
-    book.prepare(&request, h.now).unwrap()
+    book.prepare(&o2c::Policy::standard(), &request, h.now).unwrap()
 }
 
 fn check_append_contract(store: &dyn EventStore) {

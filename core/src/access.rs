@@ -8,7 +8,8 @@
 //! with [`DomainError::NotAuthorized`] and nothing is appended.
 //!
 //! The policy is data: [`Policy::standard`] is the documented default (see
-//! `docs/domain.md`), and an embedding service may replace it ([`crate::Book::with_policy`]).
+//! `docs/domain.md`), and an embedding service may pass its own to [`crate::Book::decide`]
+//! (through `o2c::Engine::set_policy`).
 //! A command missing from a policy may be issued by nobody. Segregation of duties (the
 //! person who raised an order cannot approve its discount or release its credit hold) is a
 //! business rule checked by those commands, not by the table. Setting a credit limit while

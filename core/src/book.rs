@@ -36,12 +36,9 @@ use crate::stock::{self, ProductStock, StockLevel};
 use crate::stream::StreamId;
 use crate::warehouse::{self, Warehouse};
 
-/// Every aggregate of one company, as of the last applied event, and the policy that says
-/// who may issue which command.
+/// Every aggregate of one company, as of the last applied event.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Book {
-    #[serde(skip)]
-    pub(crate) policy: Policy,
     pub(crate) company: Option<Company>,
     pub(crate) customer_groups: BTreeMap<CustomerGroupId, CustomerGroup>,
     pub(crate) customers: BTreeMap<CustomerId, Customer>,
@@ -68,44 +65,27 @@ pub struct Book {
 }
 
 impl Book {
-    /// An empty book under the standard policy.
+    /// An empty book.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// An empty book under `policy`.
-    pub fn with_policy(policy: Policy) -> Self {
-        Self {
-            policy,
-            ..Self::default()
-        }
-    }
-
-    /// Replaces the policy (decisions only; folding is unaffected).
-    pub fn set_policy(&mut self, policy: Policy) {
-        self.policy = policy;
-    }
-
-    /// The policy commands are checked against.
-    pub fn policy(&self) -> &Policy {
-        &self.policy
-    }
-
-    /// Decides a request: the events it would append, or why it is refused. Changes
-    /// nothing. The actor is checked against the policy first.
-    pub fn decide(&self, request: &Request) -> Result<Vec<Event>, DomainError> {
+    /// Decides a request under `policy`: the events it would append, or why it is refused.
+    /// Changes nothing. The actor is checked against the policy first. (The policy is
+    /// configuration, not state: it shapes decisions, never the fold.)
+    pub fn decide(&self, policy: &Policy, request: &Request) -> Result<Vec<Event>, DomainError> {
         let ctx = &request.context;
         ctx.actor.id.validate()?;
         let company_id = match &request.command {
             Command::SetUpCompany(c) => c.company_id,
             _ => self.require_company()?.id,
         };
-        self.policy.authorize(&ctx.actor, company_id, &request.command)?;
+        policy.authorize(&ctx.actor, company_id, &request.command)?;
         match &request.command {
             Command::SetUpCompany(c) => company::set_up(self, c),
             Command::ChangeCompanySettings(c) => company::change_settings(self, c),
-            Command::RegisterCustomerGroup(c) => customer::register_group(self, c, &ctx.actor),
-            Command::RegisterCustomer(c) => customer::register(self, c, &ctx.actor),
+            Command::RegisterCustomerGroup(c) => customer::register_group(self, c, policy, &ctx.actor),
+            Command::RegisterCustomer(c) => customer::register(self, c, policy, &ctx.actor),
             Command::ChangeCustomer(c) => customer::change(self, c),
             Command::SetCreditLimit(c) => customer::set_credit_limit(self, c),
             Command::BlockCustomer(c) => {
@@ -154,12 +134,17 @@ impl Book {
         }
     }
 
-    /// Decides a request and seals its events into a commit chained after this book's
-    /// head, stamped with `recorded_time`. Changes nothing; apply the commit's events once
-    /// the store has accepted them.
-    pub fn prepare(&self, request: &Request, recorded_time: DateTime<Utc>) -> Result<Commit, DomainError> {
+    /// Decides a request under `policy` and seals its events into a commit chained after
+    /// this book's head, stamped with `recorded_time`. Changes nothing; apply the commit's
+    /// events once the store has accepted them.
+    pub fn prepare(
+        &self,
+        policy: &Policy,
+        request: &Request,
+        recorded_time: DateTime<Utc>,
+    ) -> Result<Commit, DomainError> {
         let fingerprint = request.fingerprint()?;
-        let events = self.decide(request)?;
+        let events = self.decide(policy, request)?;
         let events = envelope::seal(self.head, &request.context, recorded_time, events, |stream| {
             self.streams.get(stream).copied().unwrap_or(0)
         })?;

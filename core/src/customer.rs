@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::access::Actor;
+use crate::access::{Actor, Policy};
 use crate::book::Book;
 use crate::company::Company;
 use crate::error::DomainError;
@@ -362,13 +362,14 @@ fn check_credit_limit(company: &Company, limit: Option<&Money>) -> Result<(), Do
 pub(crate) fn register(
     book: &Book,
     cmd: &RegisterCustomer,
+    policy: &Policy,
     actor: &Actor,
 ) -> Result<Vec<Event>, DomainError> {
     let company = book.require_company()?;
     book.require_unused(cmd.customer_id.0)?;
     if cmd.credit_limit.is_some() {
         // Granting credit is the credit controller's duty, also at registration.
-        book.policy().authorize_as(actor, company.id, "SetCreditLimit")?;
+        policy.authorize_as(actor, company.id, "SetCreditLimit")?;
     }
     check_details(book, cmd.customer_id, &cmd.details)?;
     check_credit_limit(company, cmd.credit_limit.as_ref())?;
@@ -448,13 +449,14 @@ pub(crate) fn change_status(
 pub(crate) fn register_group(
     book: &Book,
     cmd: &RegisterCustomerGroup,
+    policy: &Policy,
     actor: &Actor,
 ) -> Result<Vec<Event>, DomainError> {
     let company = book.require_company()?;
     book.require_unused(cmd.group_id.0)?;
     if cmd.default_credit_limit.is_some() {
         // A group's default limit grants credit to its members: the credit controller's duty.
-        book.policy().authorize_as(actor, company.id, "SetCreditLimit")?;
+        policy.authorize_as(actor, company.id, "SetCreditLimit")?;
     }
     validate::name("name", &cmd.name)?;
     check_credit_limit(company, cmd.default_credit_limit.as_ref())?;

@@ -17,7 +17,7 @@
 //!
 //! ```
 //! use chrono::{TimeZone, Utc};
-//! use o2c_core::{Actor, ActorId, Book, CommandContext, Request, Role};
+//! use o2c_core::{Actor, ActorId, Book, CommandContext, Policy, Request, Role};
 //! use o2c_core::company::SetUpCompany;
 //! use o2c_core::money::{Currency, CurrencyCode, RoundingRule};
 //! use uuid::Uuid;
@@ -39,7 +39,8 @@
 //! );
 //! let mut book = Book::new();
 //! let recorded = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 1).unwrap();
-//! let commit = book.prepare(&Request::new(ctx, set_up), recorded).unwrap();
+//! let policy = Policy::standard();
+//! let commit = book.prepare(&policy, &Request::new(ctx, set_up), recorded).unwrap();
 //! for sealed in &commit.events {
 //!     book.apply(&sealed.event);
 //! }

@@ -68,16 +68,7 @@ pub(crate) fn ship(book: &Book, cmd: &ShipOrder) -> Result<Vec<Event>, DomainErr
     let order = order::require_confirmed(book, cmd.order_id)?;
     order.require_not_held()?;
     let lines = if cmd.lines.is_empty() {
-        let reserved: Vec<LineQuantity> = order
-            .lines
-            .iter()
-            .filter(|l| l.reserved > Decimal::ZERO)
-            .map(|l| LineQuantity {
-                line: l.line,
-                product_id: l.product_id,
-                quantity: l.reserved,
-            })
-            .collect();
+        let reserved = order::reserved_lines(order);
         if reserved.is_empty() {
             return Err(DomainError::NothingReserved { order_id: order.id });
         }

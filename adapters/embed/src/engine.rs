@@ -55,8 +55,17 @@ pub struct Outcome {
 struct Shared {
     store: Box<dyn EventStore>,
     book: RwLock<Book>,
-    /// The writer lock; holds the reason the engine halted, if it did.
-    writer: Mutex<Option<String>>,
+    /// The writer lock, and what only the writer reads.
+    writer: Mutex<Writer>,
+}
+
+/// The single writer's own state.
+#[derive(Default)]
+struct Writer {
+    /// Who may issue which command.
+    policy: Policy,
+    /// Why the engine halted, if it did.
+    halted: Option<String>,
 }
 
 /// The embedded order-to-cash engine. Cheap to clone; clones share one engine.
@@ -104,7 +113,7 @@ impl Engine {
             shared: Arc::new(Shared {
                 store,
                 book: RwLock::new(book),
-                writer: Mutex::new(None),
+                writer: Mutex::new(Writer::default()),
             }),
         }
     }
@@ -114,8 +123,8 @@ impl Engine {
     /// set (or [`DomainError::CommandIdReused`] if the request differs); a refused command
     /// appends nothing and changes nothing.
     pub fn execute(&self, request: Request) -> Result<Outcome, Error> {
-        let mut halted = self.shared.writer.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(reason) = halted.as_ref() {
+        let mut writer = self.shared.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(reason) = writer.halted.as_ref() {
             return Err(Error::Halted {
                 reason: reason.clone(),
             });
@@ -130,11 +139,11 @@ impl Engine {
         }
         let (expected, commit) = {
             let book = self.book();
-            (book.head().position, book.prepare(&request, Utc::now())?)
+            (book.head().position, book.prepare(&writer.policy, &request, Utc::now())?)
         };
         if let Err(e) = store.append(expected, &commit) {
             tracing::error!(error = %e, command_id = %commit.command_id, "append failed; engine halted");
-            *halted = Some(e.to_string());
+            writer.halted = Some(e.to_string());
             return Err(e.into());
         }
         let mut book = self.shared.book.write().unwrap_or_else(PoisonError::into_inner);
@@ -152,12 +161,7 @@ impl Engine {
     /// policy until then). Affects decisions from the next command on; the log is
     /// unaffected.
     pub fn set_policy(&self, policy: Policy) {
-        let _writer = self.shared.writer.lock().unwrap_or_else(PoisonError::into_inner);
-        self.shared
-            .book
-            .write()
-            .unwrap_or_else(PoisonError::into_inner)
-            .set_policy(policy);
+        self.shared.writer.lock().unwrap_or_else(PoisonError::into_inner).policy = policy;
     }
 
     fn book(&self) -> RwLockReadGuard<'_, Book> {

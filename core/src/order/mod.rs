@@ -385,7 +385,8 @@ pub(crate) fn require_confirmed(book: &Book, order_id: OrderId) -> Result<&Sales
     Ok(order)
 }
 
-/// Releases what a list of lines has reserved: used when an order is closed or cancelled.
+/// What each line of the order has reserved (lines with a reservation only): what shipping
+/// everything takes, and what closing or cancelling releases.
 pub(crate) fn reserved_lines(order: &SalesOrder) -> Vec<LineQuantity> {
     order
         .lines
