@@ -139,7 +139,10 @@ impl Engine {
         }
         let (expected, commit) = {
             let book = self.book();
-            (book.head().position, book.prepare(&writer.policy, &request, Utc::now())?)
+            (
+                book.head().position,
+                book.prepare(&writer.policy, &request, Utc::now())?,
+            )
         };
         if let Err(e) = store.append(expected, &commit) {
             tracing::error!(error = %e, command_id = %commit.command_id, "append failed; engine halted");
@@ -161,7 +164,11 @@ impl Engine {
     /// policy until then). Affects decisions from the next command on; the log is
     /// unaffected.
     pub fn set_policy(&self, policy: Policy) {
-        self.shared.writer.lock().unwrap_or_else(PoisonError::into_inner).policy = policy;
+        self.shared
+            .writer
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .policy = policy;
     }
 
     fn book(&self) -> RwLockReadGuard<'_, Book> {
