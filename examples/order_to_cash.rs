@@ -249,6 +249,7 @@ fn main() -> Result<(), Box<dyn Error>> {
                 group_id: None,
                 price_list_id: None,
                 tax_treatment: Default::default(),
+                backorder_policy: Default::default(),
             },
             credit_limit: None,
         },
@@ -282,6 +283,8 @@ fn main() -> Result<(), Box<dyn Error>> {
                 list_price: Money::new(dec(price)?, usd),
                 category: None,
                 floor_price: None,
+                tracking: Default::default(),
+                substitutes: vec![],
             },
         )?;
     }
@@ -299,6 +302,8 @@ fn main() -> Result<(), Box<dyn Error>> {
             warehouse_id,
             code: warehouse_code.clone(),
             name: "Main warehouse".into(),
+            route: Default::default(),
+            reservation: Default::default(),
         },
     )?;
     for (product_id, quantity) in [(widget, "10"), (gadget, "4"), (cable, "25.5")] {
@@ -311,6 +316,8 @@ fn main() -> Result<(), Box<dyn Error>> {
                 warehouse_id,
                 quantity: dec(quantity)?,
                 reference: "PO-7781".into(),
+                location_id: None,
+                lots: vec![],
             },
         )?;
     }
@@ -334,6 +341,9 @@ fn main() -> Result<(), Box<dyn Error>> {
                 RequestedLine::new(cable, dec("25.5")?),
             ],
             customer_reference: "ACME-PO-2291".into(),
+            shipping_policy: Default::default(),
+            backorder_policy: None,
+            urgent: false,
         },
     )?;
     walk.say("quotation created for Acme Retail with three lines, priced from the list prices".into());
@@ -369,6 +379,9 @@ fn main() -> Result<(), Box<dyn Error>> {
             shipment_id: Uuid::new_v4().into(),
             order_id,
             lines: vec![],
+            warehouse_id: None,
+            carrier: String::new(),
+            tracking_reference: String::new(),
         },
     )?;
     walk.say("shipment 1 dispatched with everything reserved; 2 gadgets left as a backorder".into());
@@ -387,6 +400,8 @@ fn main() -> Result<(), Box<dyn Error>> {
             warehouse_id,
             quantity: dec("2")?,
             reference: "PO-7790".into(),
+            location_id: None,
+            lots: vec![],
         },
     )?;
     walk.run(
@@ -403,6 +418,9 @@ fn main() -> Result<(), Box<dyn Error>> {
             shipment_id: Uuid::new_v4().into(),
             order_id,
             lines: vec![],
+            warehouse_id: None,
+            carrier: String::new(),
+            tracking_reference: String::new(),
         },
     )?;
     walk.say("2 gadgets received, reserved and shipped as shipment 2: the backorder is closed".into());

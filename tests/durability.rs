@@ -38,6 +38,8 @@ fn one_order(w: &mut World) {
         warehouse_id: w.warehouse,
         quantity: dec("5"),
         reference: "PO-1".into(),
+        location_id: None,
+        lots: vec![],
     });
     let order_id = h.id();
     h.ok(CreateQuotation {
@@ -49,6 +51,9 @@ fn one_order(w: &mut World) {
             RequestedLine::new(w.flour, dec("0.125")),
         ],
         customer_reference: String::new(),
+        shipping_policy: Default::default(),
+        backorder_policy: None,
+        urgent: false,
     });
     h.ok(ConfirmOrder { order_id });
     h.ok(ReserveStock { order_id });
@@ -57,6 +62,9 @@ fn one_order(w: &mut World) {
         shipment_id,
         order_id,
         lines: vec![],
+        warehouse_id: None,
+        carrier: String::new(),
+        tracking_reference: String::new(),
     });
     let invoice_id = h.id();
     h.ok(CreateInvoice { invoice_id, order_id });
@@ -100,6 +108,8 @@ fn close_and_reopen_gives_the_same_state_and_head() {
         warehouse_id: w.warehouse,
         quantity: dec("1"),
         reference: String::new(),
+        location_id: None,
+        lots: vec![],
     });
     assert_eq!(outcome.events[0].position, head.position + 1);
     assert_eq!(outcome.events[0].prev_hash, head.hash);
@@ -121,6 +131,8 @@ fn crash_child_appends_until_killed() {
             warehouse_id: w.warehouse,
             quantity: dec("1"),
             reference: String::new(),
+            location_id: None,
+            lots: vec![],
         });
         let event = &outcome.events[0];
         println!("ack {} {}", event.position, event.command_id);
@@ -506,6 +518,8 @@ fn a_failed_append_halts_the_engine_and_leaves_the_book_alone() {
         warehouse_id: w.warehouse,
         quantity: dec("1"),
         reference: String::new(),
+        location_id: None,
+        lots: vec![],
     };
     assert!(matches!(
         w.h.exec(receive.clone()),

@@ -487,6 +487,9 @@ fn progress(book: &Book, k: usize, id: usize) -> Command {
                 handy_quantity(k % PRODUCTS),
             )],
             customer_reference: String::new(),
+            shipping_policy: Default::default(),
+            backorder_policy: None,
+            urgent: false,
         }
         .into(),
     }
@@ -516,6 +519,8 @@ fn next_step(book: &Book, o: &SalesOrder, id: usize) -> Option<Command> {
                     quantity: handy_quantity(p),
                     discount_percent: Decimal::ZERO,
                     promised_date: None,
+                    unit: None,
+                    warehouse_id: None,
                 }
                 .into(),
             );
@@ -573,6 +578,9 @@ fn next_step(book: &Book, o: &SalesOrder, id: usize) -> Option<Command> {
                 shipment_id: shipment(id % (SHIPMENTS + 1)),
                 order_id: o.id,
                 lines: Vec::new(),
+                warehouse_id: None,
+                carrier: String::new(),
+                tracking_reference: String::new(),
             }
             .into(),
         );
@@ -586,6 +594,8 @@ fn next_step(book: &Book, o: &SalesOrder, id: usize) -> Option<Command> {
                 warehouse_id: o.warehouse_id,
                 quantity: line.unreserved(),
                 reference: String::new(),
+                location_id: None,
+                lots: vec![],
             }
             .into(),
         );
@@ -648,6 +658,8 @@ impl Run {
                 warehouse_id: warehouse(i),
                 code: format!("WH-{i}"),
                 name: format!("Warehouse {i}"),
+                route: Default::default(),
+                reservation: Default::default(),
             })?;
         }
         let customers = [(None, 0), (Some("2000.00"), 30), (Some("25.00"), 60)];
@@ -676,6 +688,8 @@ impl Run {
                 list_price: Money::new(dec(price), usd.code),
                 category: None,
                 floor_price: None,
+                tracking: Default::default(),
+                substitutes: vec![],
             })?;
         }
         Ok(run)
@@ -747,6 +761,8 @@ impl Run {
                     warehouse_id,
                     quantity,
                     reference: String::new(),
+                    location_id: None,
+                    lots: vec![],
                 }
                 .into()
             }
@@ -764,6 +780,9 @@ impl Run {
                     .map(|(p, quantity)| RequestedLine::new(product(p), quantity))
                     .collect(),
                 customer_reference: format!("PO-{o}"),
+                shipping_policy: Default::default(),
+                backorder_policy: None,
+                urgent: false,
             }
             .into(),
             Op::AddQuotationLine {
@@ -776,6 +795,8 @@ impl Run {
                 quantity,
                 discount_percent: Decimal::ZERO,
                 promised_date: None,
+                unit: None,
+                warehouse_id: None,
             }
             .into(),
             Op::ConfirmOrder { order: o } => ConfirmOrder {
@@ -819,6 +840,9 @@ impl Run {
                     shipment_id: shipment(s),
                     order_id,
                     lines,
+                    warehouse_id: None,
+                    carrier: String::new(),
+                    tracking_reference: String::new(),
                 }
                 .into()
             }

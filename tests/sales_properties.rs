@@ -144,6 +144,7 @@ fn setup() -> Sim {
             quotation_validity_days: 10,
             discount_approval_threshold: dec("10"),
             overdue_grace_days: 3,
+            multi_warehouse_orders: false,
         },
     });
     w.h.ok(ChangeProduct {
@@ -152,6 +153,7 @@ fn setup() -> Sim {
         category: Some("tools".into()),
         list_price: usd("10.00"),
         floor_price: Some(usd("8.00")),
+        substitutes: vec![],
     });
     w.h.ok(ChangeProduct {
         product_id: flour,
@@ -159,6 +161,7 @@ fn setup() -> Sim {
         category: Some("bulk".into()),
         list_price: usd("4.00"),
         floor_price: None,
+        substitutes: vec![],
     });
     let usd_code = CurrencyCode::new("USD").unwrap();
     let trade: PriceListId = w.h.id();
@@ -273,6 +276,8 @@ fn setup() -> Sim {
             warehouse_id,
             quantity: dec(quantity),
             reference: "opening".into(),
+            location_id: None,
+            lots: vec![],
         });
     }
     Sim {
@@ -567,6 +572,9 @@ impl Sim {
                         warehouse_id,
                         lines,
                         customer_reference: format!("PO-{}", self.orders.len()),
+                        shipping_policy: Default::default(),
+                        backorder_policy: None,
+                        urgent: false,
                     },
                 );
                 if !events.is_empty() {
@@ -594,6 +602,8 @@ impl Sim {
                         quantity,
                         discount_percent: dec(DISCOUNTS[usize::from(*discount) % DISCOUNTS.len()]),
                         promised_date: None,
+                        unit: None,
+                        warehouse_id: None,
                     },
                 )
             }
@@ -785,6 +795,9 @@ impl Sim {
                         shipment_id,
                         order_id,
                         lines,
+                        warehouse_id: None,
+                        carrier: String::new(),
+                        tracking_reference: String::new(),
                     },
                 )
             }
@@ -897,6 +910,8 @@ impl Sim {
                         warehouse_id,
                         quantity,
                         reference: "PO".into(),
+                        location_id: None,
+                        lots: vec![],
                     },
                 )
             }
@@ -912,6 +927,7 @@ impl Sim {
                         category: current.category,
                         list_price: usd(&Decimal::new(i64::from(*cents), 2).to_string()),
                         floor_price: current.floor_price,
+                        substitutes: vec![],
                     },
                 )
             }

@@ -102,8 +102,17 @@ impl Policy {
         use Role::*;
         let table: &[(&[&str], &[Role])] = &[
             (
-                &["SetUpCompany", "ChangeCompanySettings", "RegisterWarehouse"],
+                &[
+                    "SetUpCompany",
+                    "ChangeCompanySettings",
+                    "RegisterWarehouse",
+                    "DefineUnit",
+                ],
                 &[Admin],
+            ),
+            (
+                &["ConfigureWarehouse", "RegisterLocation", "SetRemovalStrategy"],
+                &[Admin, WarehouseManager],
             ),
             (&["RegisterProduct", "ChangeProduct"], &[Admin, SalesManager]),
             (
@@ -136,6 +145,7 @@ impl Policy {
                     "RevalidateQuotation",
                     "ConfirmOrder",
                     "CancelOrder",
+                    "SetFulfilmentPolicy",
                 ],
                 &[SalesRep, SalesManager],
             ),
@@ -147,14 +157,28 @@ impl Policy {
                     "ReleaseOrder",
                     "CloseOrder",
                     "ReopenOrder",
+                    "SubstituteProduct",
                 ],
                 &[SalesManager],
             ),
             (&["ReleaseCreditHold"], &[CreditController]),
             (
-                &["ReceiveStock", "ReserveStock", "ShipOrder"],
+                &[
+                    "ReceiveStock",
+                    "ReserveStock",
+                    "UnreserveStock",
+                    "ReserveDue",
+                    "PickOrder",
+                    "PackOrder",
+                    "CreateWave",
+                    "ConfirmWave",
+                    "ShipOrder",
+                    "ConfirmDelivery",
+                    "MoveStock",
+                ],
                 &[WarehouseOperator, WarehouseManager],
             ),
+            (&["AdjustInventory", "ScrapStock"], &[WarehouseManager]),
             (
                 &[
                     "CreateInvoice",

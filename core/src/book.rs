@@ -22,18 +22,23 @@ use crate::envelope::{self, Commit, Hash, Head, RecordedEvent};
 use crate::error::DomainError;
 use crate::event::Event;
 use crate::ids::{
-    CustomerGroupId, CustomerId, EntityKind, InvoiceId, OrderId, PaymentId, PriceListId, ProductId,
-    ShipmentId, WarehouseId,
+    CustomerGroupId, CustomerId, EntityKind, InvoiceId, LocationId, OperationId, OrderId, PaymentId,
+    PriceListId, ProductId, ShipmentId, WarehouseId, WaveId,
 };
 use crate::invoice::{self, Invoice};
+use crate::location::{self, Location, LocationKind, RemovalStrategy, RemovalTarget};
 use crate::money::Money;
-use crate::order::{SalesOrder, amendment, confirmation, quotation, reservation};
+use crate::order::{OrderLine, SalesOrder, amendment, confirmation, quotation, reservation, substitution};
 use crate::payment::{self, Payment};
+use crate::picking::{self, Operation, StepView, Wave};
 use crate::pricing::{self, PriceList};
+use crate::product::Unit;
 use crate::product::{self, Product};
+use crate::shipment::LotDelivery;
 use crate::shipment::{self, Shipment};
 use crate::stock::{self, ProductStock, StockLevel};
 use crate::stream::StreamId;
+use crate::unit::{self, UnitDefinition};
 use crate::warehouse::{self, Warehouse};
 
 /// Every aggregate of one company, as of the last applied event.
@@ -49,8 +54,17 @@ pub struct Book {
     pub(crate) price_lists: BTreeMap<PriceListId, PriceList>,
     pub(crate) warehouses: BTreeMap<WarehouseId, Warehouse>,
     pub(crate) warehouse_codes: BTreeMap<String, WarehouseId>,
+    /// Units of measure defined by the company, by code.
+    pub(crate) units: BTreeMap<String, UnitDefinition>,
+    pub(crate) locations: BTreeMap<LocationId, Location>,
+    /// Removal strategies per product category.
+    pub(crate) category_removal: BTreeMap<String, RemovalStrategy>,
     pub(crate) stock: BTreeMap<ProductId, ProductStock>,
     pub(crate) orders: BTreeMap<OrderId, SalesOrder>,
+    /// Confirmed, unheld orders with open quantities not reserved (served by priority).
+    pub(crate) waiting: BTreeSet<OrderId>,
+    pub(crate) operations: BTreeMap<OperationId, Operation>,
+    pub(crate) waves: BTreeMap<WaveId, Wave>,
     pub(crate) shipments: BTreeMap<ShipmentId, Shipment>,
     pub(crate) invoices: BTreeMap<InvoiceId, Invoice>,
     /// Posted invoices with something open, per customer (the overdue check reads them).
@@ -105,8 +119,15 @@ impl Book {
             Command::CreatePriceList(c) => pricing::create_list(self, c),
             Command::AddPriceRule(c) => pricing::add_rule(self, c),
             Command::RemovePriceRule(c) => pricing::remove_rule(self, c),
+            Command::DefineUnit(c) => unit::define(self, c),
             Command::RegisterWarehouse(c) => warehouse::register(self, c),
-            Command::ReceiveStock(c) => stock::receive(self, c),
+            Command::ConfigureWarehouse(c) => warehouse::configure(self, c),
+            Command::RegisterLocation(c) => location::register(self, c),
+            Command::SetRemovalStrategy(c) => location::set_removal(self, c),
+            Command::ReceiveStock(c) => stock::receive(self, c, ctx),
+            Command::AdjustInventory(c) => stock::adjust(self, c),
+            Command::ScrapStock(c) => stock::scrap(self, c),
+            Command::MoveStock(c) => stock::transfer(self, c),
             Command::CreateQuotation(c) => quotation::create(self, c, ctx),
             Command::AddQuotationLine(c) => quotation::add_line(self, c, ctx),
             Command::RemoveQuotationLine(c) => quotation::remove_line(self, c),
@@ -120,12 +141,21 @@ impl Book {
             Command::ReleaseCreditHold(c) => confirmation::release_credit_hold(self, c, ctx),
             Command::AddOrderLine(c) => amendment::add_line(self, c, ctx),
             Command::HoldOrder(c) => amendment::hold(self, c),
-            Command::ReleaseOrder(c) => amendment::release_hold(self, c),
+            Command::ReleaseOrder(c) => amendment::release_hold(self, c, ctx),
             Command::CloseOrder(c) => amendment::close(self, c),
             Command::ReopenOrder(c) => amendment::reopen(self, c, ctx),
             Command::CancelOrder(c) => amendment::cancel(self, c),
-            Command::ReserveStock(c) => reservation::reserve(self, c),
+            Command::SetFulfilmentPolicy(c) => amendment::set_fulfilment(self, c),
+            Command::SubstituteProduct(c) => substitution::substitute(self, c, ctx),
+            Command::ReserveStock(c) => reservation::reserve(self, c, ctx),
+            Command::UnreserveStock(c) => reservation::unreserve(self, c),
+            Command::ReserveDue(c) => reservation::reserve_due(self, c),
+            Command::PickOrder(c) => picking::pick(self, c),
+            Command::PackOrder(c) => picking::pack(self, c),
+            Command::CreateWave(c) => picking::create_wave(self, c),
+            Command::ConfirmWave(c) => picking::confirm_wave(self, c),
             Command::ShipOrder(c) => shipment::ship(self, c),
+            Command::ConfirmDelivery(c) => shipment::confirm_delivery(self, c),
             Command::CreateInvoice(c) => invoice::create(self, c),
             Command::PostInvoice(c) => invoice::post(self, c, ctx),
             Command::CancelInvoice(c) => invoice::cancel(self, c),
@@ -160,20 +190,41 @@ impl Book {
     pub fn apply(&mut self, recorded: &RecordedEvent) {
         let event = &recorded.payload;
         let actor = &recorded.actor;
+        let date = recorded.business_time.date_naive();
         // An order's contribution to its customer's exposure is re-read around every event
-        // that touches the order, so the customer's running figure follows it exactly.
+        // that touches the order, so the customer's running figure follows it exactly; its
+        // place among the orders waiting for stock too.
         let touched = self.order_touched(event);
         let before = touched
             .and_then(|id| self.orders.get(&id))
             .map(SalesOrder::uninvoiced_value);
         self.register_ids(event);
         match event {
-            Event::CompanySetUp(e) => self.company = Some(Company::from_event(e)),
+            Event::CompanySetUp(e) => {
+                for location in location::company_locations(e.company_id) {
+                    self.ids.insert(location.id.0, EntityKind::Location);
+                    self.locations.insert(location.id, location);
+                }
+                self.company = Some(Company::from_event(e));
+            }
             Event::CompanySettingsChanged(e) => {
                 if let Some(company) = self.company.as_mut() {
                     company.settings = e.settings;
                 }
             }
+            Event::UnitDefined(e) => {
+                self.units.insert(e.unit.code.clone(), e.unit.clone());
+            }
+            Event::RemovalStrategySet(e) => match &e.target {
+                RemovalTarget::Category(category) => {
+                    self.category_removal.insert(category.clone(), e.strategy);
+                }
+                RemovalTarget::Location(id) => {
+                    if let Some(location) = self.locations.get_mut(id) {
+                        location.removal = Some(e.strategy);
+                    }
+                }
+            },
             Event::CustomerGroupRegistered(_)
             | Event::CustomerRegistered(_)
             | Event::CustomerChanged(_)
@@ -195,15 +246,36 @@ impl Book {
                 pricing::apply(self, event)
             }
             Event::WarehouseRegistered(e) => {
+                for location in location::warehouse_locations(e.warehouse_id, &e.code) {
+                    self.ids.insert(location.id.0, EntityKind::Location);
+                    self.locations.insert(location.id, location);
+                }
                 self.warehouse_codes.insert(e.code.clone(), e.warehouse_id);
                 self.warehouses.insert(e.warehouse_id, Warehouse::from_event(e));
             }
-            Event::StockReceived(e) => {
-                self.stock
-                    .entry(e.product_id)
-                    .or_default()
-                    .receive(e.warehouse_id, e.quantity);
+            Event::WarehouseConfigured(e) => {
+                if let Some(warehouse) = self.warehouses.get_mut(&e.warehouse_id) {
+                    warehouse.route = e.route;
+                    warehouse.reservation = e.reservation;
+                }
             }
+            Event::LocationRegistered(e) => {
+                self.locations.insert(
+                    e.location_id,
+                    Location {
+                        id: e.location_id,
+                        kind: e.kind,
+                        warehouse_id: Some(e.warehouse_id),
+                        parent: Some(e.parent_id),
+                        code: e.code.clone(),
+                        removal: None,
+                    },
+                );
+            }
+            Event::StockReceived(e) => stock::apply_received(self, e, date),
+            Event::InventoryAdjusted(e) => stock::apply_move(self, &e.stock_move, false, date),
+            Event::StockScrapped(e) => stock::apply_move(self, &e.stock_move, false, date),
+            Event::StockMoved(e) => stock::apply_move(self, &e.stock_move, false, date),
             Event::QuotationCreated(_)
             | Event::QuotationLineAdded(_)
             | Event::QuotationLineRemoved(_)
@@ -212,16 +284,42 @@ impl Book {
             | Event::QuotationSent(_)
             | Event::QuotationRevalidated(_)
             | Event::DiscountApproved(_) => quotation::apply(self, event, actor),
-            Event::OrderConfirmed(_) | Event::CreditHoldReleased(_) => confirmation::apply(self, event),
+            Event::OrderConfirmed(e) => {
+                confirmation::apply(self, event);
+                if let Some(order) = self.orders.get_mut(&e.order_id) {
+                    order.confirmed_at = Some(recorded.position);
+                }
+            }
+            Event::CreditHoldReleased(_) => confirmation::apply(self, event),
             Event::OrderLineChanged(_)
             | Event::OrderLineAdded(_)
+            | Event::FulfilmentPolicySet(_)
             | Event::OrderHeld(_)
             | Event::OrderReleased(_)
             | Event::OrderClosed(_)
             | Event::OrderReopened(_)
-            | Event::OrderCancelled(_) => amendment::apply(self, event, actor),
-            Event::StockReserved(e) => reservation::apply(self, e),
-            Event::ShipmentDispatched(e) => shipment::apply_dispatched(self, e),
+            | Event::OrderCancelled(_) => amendment::apply(self, event, actor, date),
+            Event::LineSubstituted(e) => substitution::apply(self, e),
+            Event::StockReserved(_) | Event::StockUnreserved(_) => reservation::apply(self, event),
+            Event::OrderPicked(e) => picking::apply_picked(self, e, actor, date),
+            Event::WaveCreated(e) => {
+                self.waves.insert(
+                    e.wave_id,
+                    Wave {
+                        id: e.wave_id,
+                        warehouse_id: e.warehouse_id,
+                        order_ids: e.order_ids.clone(),
+                        completed: false,
+                    },
+                );
+            }
+            Event::WaveCompleted(e) => {
+                if let Some(wave) = self.waves.get_mut(&e.wave_id) {
+                    wave.completed = true;
+                }
+            }
+            Event::ShipmentDispatched(e) => shipment::apply_dispatched(self, e, actor, date),
+            Event::DeliveryConfirmed(e) => shipment::apply_confirmed(self, e),
             Event::InvoiceCreated(e) => invoice::apply_created(self, e),
             Event::InvoicePosted(e) => invoice::apply_posted(self, e),
             Event::InvoiceCancelled(e) => invoice::apply_cancelled(self, e),
@@ -230,8 +328,14 @@ impl Book {
         }
         if let Some(order) = touched.and_then(|id| self.orders.get(&id)) {
             let change = order.uninvoiced_value() - before.unwrap_or_default();
-            if let Some(customer) = self.customers.get_mut(&order.customer_id) {
+            let (id, customer_id, waiting) = (order.id, order.customer_id, order.is_waiting());
+            if let Some(customer) = self.customers.get_mut(&customer_id) {
                 customer.uninvoiced_orders += change;
+            }
+            if waiting {
+                self.waiting.insert(id);
+            } else {
+                self.waiting.remove(&id);
             }
         }
         self.streams.insert(recorded.stream, recorded.stream_version);
@@ -242,6 +346,7 @@ impl Book {
     fn order_touched(&self, event: &Event) -> Option<OrderId> {
         match event {
             Event::ShipmentDispatched(e) => Some(e.order_id),
+            Event::OrderPicked(e) => Some(e.order_id),
             Event::InvoiceCreated(e) => Some(e.order_id),
             Event::InvoicePosted(e) => self.invoices.get(&e.invoice_id).map(|i| i.order_id),
             Event::InvoiceCancelled(e) => self.invoices.get(&e.invoice_id).map(|i| i.order_id),
@@ -259,6 +364,9 @@ impl Book {
             Event::PriceListCreated(e) => (e.price_list_id.0, EntityKind::PriceList),
             Event::PriceRuleAdded(e) => (e.rule.rule_id.0, EntityKind::PriceRule),
             Event::WarehouseRegistered(e) => (e.warehouse_id.0, EntityKind::Warehouse),
+            Event::LocationRegistered(e) => (e.location_id.0, EntityKind::Location),
+            Event::OrderPicked(e) => (e.operation_id.0, EntityKind::Operation),
+            Event::WaveCreated(e) => (e.wave_id.0, EntityKind::Wave),
             Event::QuotationCreated(e) => (e.order_id.0, EntityKind::Order),
             Event::ShipmentDispatched(e) => (e.shipment_id.0, EntityKind::Shipment),
             Event::InvoiceCreated(e) => (e.invoice_id.0, EntityKind::Invoice),
@@ -372,6 +480,144 @@ impl Book {
     /// Every payment, by id.
     pub fn payments(&self) -> impl Iterator<Item = &Payment> {
         self.payments.values()
+    }
+
+    /// A unit of measure the company defined.
+    pub fn unit_definition(&self, code: &str) -> Option<&UnitDefinition> {
+        self.units.get(code)
+    }
+
+    /// A product's stock unit (its own category when never defined).
+    pub fn unit_of(&self, product: &Product) -> UnitDefinition {
+        self.units
+            .get(&product.unit.code)
+            .cloned()
+            .unwrap_or_else(|| UnitDefinition::standalone(&product.unit))
+    }
+
+    /// A unit a product may be sold in: its stock unit, or a defined unit.
+    pub(crate) fn require_unit(&self, code: &str, product: &Product) -> Result<UnitDefinition, DomainError> {
+        if code == product.unit.code {
+            return Ok(self.unit_of(product));
+        }
+        self.units.get(code).cloned().ok_or(DomainError::UnknownUnit {
+            code: code.to_string(),
+        })
+    }
+
+    /// Decimals of a unit code used for a product.
+    pub fn unit_decimals(&self, code: &str, product: ProductId) -> u32 {
+        self.units
+            .get(code)
+            .map(|u| u.decimals)
+            .unwrap_or_else(|| self.products.get(&product).map_or(0, |p| p.unit.decimals))
+    }
+
+    /// The unit of an order line.
+    pub fn line_unit(&self, line: &OrderLine) -> Unit {
+        Unit {
+            code: line.unit.clone(),
+            decimals: self.unit_decimals(&line.unit, line.product_id),
+        }
+    }
+
+    /// A location.
+    pub fn location(&self, id: LocationId) -> Option<&Location> {
+        self.locations.get(&id)
+    }
+
+    /// Every location, by id.
+    pub fn locations(&self) -> impl Iterator<Item = &Location> {
+        self.locations.values()
+    }
+
+    pub(crate) fn require_location(&self, id: LocationId) -> Result<&Location, DomainError> {
+        self.locations
+            .get(&id)
+            .ok_or(DomainError::UnknownLocation { location_id: id })
+    }
+
+    /// The removal strategy for a product in a warehouse: the warehouse stock location's,
+    /// else the product category's, else FIFO.
+    pub fn removal_strategy(&self, product: ProductId, warehouse: WarehouseId) -> RemovalStrategy {
+        let stock = location::standard_location(warehouse, LocationKind::Stock);
+        self.locations
+            .get(&stock)
+            .and_then(|l| l.removal)
+            .or_else(|| {
+                let category = self.products.get(&product)?.category.as_ref()?;
+                self.category_removal.get(category).copied()
+            })
+            .unwrap_or_default()
+    }
+
+    /// True when a serial number of a product is in a warehouse location now.
+    pub fn serial_in_stock(&self, product: ProductId, number: &str) -> bool {
+        self.stock.get(&product).is_some_and(|s| {
+            s.each_quant().any(|(location, lot, quant)| {
+                lot == Some(number)
+                    && quant.quantity > Decimal::ZERO
+                    && self
+                        .locations
+                        .get(&location)
+                        .is_some_and(|l| !l.kind.is_virtual())
+            })
+        })
+    }
+
+    /// True when goods of any product wait in the warehouse's packing zone or output.
+    pub fn goods_in_process(&self, warehouse: WarehouseId) -> bool {
+        let packing = location::standard_location(warehouse, LocationKind::Packing);
+        let output = location::standard_location(warehouse, LocationKind::Output);
+        self.stock
+            .values()
+            .any(|s| s.at(packing) > Decimal::ZERO || s.at(output) > Decimal::ZERO)
+    }
+
+    /// Confirmed, unheld orders with open quantities not reserved.
+    pub fn waiting_orders(&self) -> impl Iterator<Item = &SalesOrder> {
+        self.waiting.iter().filter_map(|id| self.orders.get(id))
+    }
+
+    /// The picks and packs of an order.
+    pub fn operations_of(&self, order: OrderId) -> impl Iterator<Item = &Operation> {
+        self.operations.values().filter(move |o| o.order_id == order)
+    }
+
+    /// Every step of an order's delivery as an operation with its state.
+    pub fn order_operations(&self, order: OrderId) -> Vec<StepView> {
+        self.orders
+            .get(&order)
+            .map(|o| picking::operations(self, o))
+            .unwrap_or_default()
+    }
+
+    /// A wave.
+    pub fn wave(&self, id: WaveId) -> Option<&Wave> {
+        self.waves.get(&id)
+    }
+
+    /// The open wave an order is in, if any.
+    pub fn open_wave_of(&self, order: OrderId) -> Option<WaveId> {
+        self.waves
+            .values()
+            .find(|w| !w.completed && w.order_ids.contains(&order))
+            .map(|w| w.id)
+    }
+
+    /// Every shipment, by id.
+    pub fn shipments(&self) -> impl Iterator<Item = &Shipment> {
+        self.shipments.values()
+    }
+
+    /// The shipments of an order.
+    pub fn shipments_of(&self, order: OrderId) -> impl Iterator<Item = &Shipment> {
+        self.shipments.values().filter(move |s| s.order_id == order)
+    }
+
+    /// Every shipment that carried a lot or serial number of a product.
+    pub fn lot_deliveries(&self, product: ProductId, lot: &str) -> Vec<LotDelivery> {
+        shipment::lot_deliveries(self, product, lot)
     }
 
     /// A customer group.

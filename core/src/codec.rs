@@ -15,6 +15,7 @@
 //! |---|---|---|
 //! | 1 | first version | — |
 //! | 2 | sales controls: optional fields on existing events (customer details, product category and floor price, line price source / discount / promised date, quotation validity and price list, credit hold on confirmation, invoice line discount, company settings) and new events | none needed: every added field has a default, so v1 JSON decodes as is |
+//! | 3 | fulfilment: locations, lots and serials, units, routes and waves; fields on receipts, reservations, shipments, order lines, closings and cancellations (all defaulted; events without them are read as before locations existed: the warehouse's stock location, untracked) | none needed |
 
 use std::borrow::Cow;
 
@@ -173,7 +174,7 @@ fn decode_payload(schema_version: u32, payload: &RawValue) -> Result<Event, Inte
     if schema_version > SCHEMA_VERSION || schema_version == 0 {
         return Err(IntegrityProblem::UnsupportedSchemaVersion(schema_version));
     }
-    // Versions 1 and 2 share one JSON shape (2 only added defaulted fields): nothing to
-    // upcast yet.
+    // Versions 1 to 3 share one JSON shape (later versions only added defaulted fields):
+    // nothing to upcast yet.
     serde_json::from_str(payload.get()).map_err(|e| IntegrityProblem::Undecodable(e.to_string()))
 }

@@ -13,16 +13,21 @@ use crate::customer::{
 use crate::envelope::Hash;
 use crate::error::DomainError;
 use crate::invoice::{CancelInvoice, CreateInvoice, PostInvoice};
+use crate::location::{RegisterLocation, SetRemovalStrategy};
 use crate::order::{
     AddOrderLine, AddQuotationLine, ApproveDiscount, CancelOrder, ChangeOrderLine, CloseOrder, ConfirmOrder,
     CreateQuotation, HoldOrder, OverrideLinePrice, ReleaseCreditHold, ReleaseOrder, RemoveQuotationLine,
-    ReopenOrder, ReserveStock, RevalidateQuotation, SendQuotation, SetOrderDiscount,
+    ReopenOrder, ReserveDue, ReserveStock, RevalidateQuotation, SendQuotation, SetFulfilmentPolicy,
+    SetOrderDiscount, SubstituteProduct, UnreserveStock,
 };
 use crate::payment::{AllocatePayment, ReceivePayment};
+use crate::picking::{ConfirmWave, CreateWave, PackOrder, PickOrder};
 use crate::pricing::{AddPriceRule, CreatePriceList, RemovePriceRule};
 use crate::product::{ChangeProduct, RegisterProduct};
-use crate::shipment::ShipOrder;
-use crate::stock::ReceiveStock;
+use crate::shipment::{ConfirmDelivery, ShipOrder};
+use crate::stock::{AdjustInventory, MoveStock, ReceiveStock, ScrapStock};
+use crate::unit::DefineUnit;
+use crate::warehouse::ConfigureWarehouse;
 use crate::warehouse::RegisterWarehouse;
 
 macro_rules! commands {
@@ -70,8 +75,15 @@ commands!(
     CreatePriceList,
     AddPriceRule,
     RemovePriceRule,
+    DefineUnit,
     RegisterWarehouse,
+    ConfigureWarehouse,
+    RegisterLocation,
+    SetRemovalStrategy,
     ReceiveStock,
+    AdjustInventory,
+    ScrapStock,
+    MoveStock,
     CreateQuotation,
     AddQuotationLine,
     RemoveQuotationLine,
@@ -89,8 +101,17 @@ commands!(
     CloseOrder,
     ReopenOrder,
     CancelOrder,
+    SetFulfilmentPolicy,
+    SubstituteProduct,
     ReserveStock,
+    UnreserveStock,
+    ReserveDue,
+    PickOrder,
+    PackOrder,
+    CreateWave,
+    ConfirmWave,
     ShipOrder,
+    ConfirmDelivery,
     CreateInvoice,
     PostInvoice,
     CancelInvoice,

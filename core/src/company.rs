@@ -29,6 +29,8 @@ pub struct CompanySettings {
     /// An invoice counts as overdue for the credit check once it is this many days past its
     /// due date (default 0: the day after it is due).
     pub overdue_grace_days: u32,
+    /// Whether one order may ship lines from different warehouses (default no).
+    pub multi_warehouse_orders: bool,
 }
 
 impl Default for CompanySettings {
@@ -37,6 +39,7 @@ impl Default for CompanySettings {
             quotation_validity_days: 30,
             discount_approval_threshold: Decimal::TEN,
             overdue_grace_days: 0,
+            multi_warehouse_orders: false,
         }
     }
 }

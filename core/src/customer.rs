@@ -21,6 +21,7 @@ use crate::error::DomainError;
 use crate::event::Event;
 use crate::ids::{CustomerGroupId, CustomerId, PriceListId};
 use crate::money::Money;
+use crate::order::BackorderPolicy;
 use crate::validate;
 
 /// Longest accepted payment term, in days.
@@ -83,6 +84,10 @@ pub struct CustomerDetails {
     /// Tax treatment.
     #[serde(default)]
     pub tax_treatment: TaxTreatment,
+    /// What happens to the rest of the customer's orders after a partial shipment (an
+    /// order may set its own).
+    #[serde(default)]
+    pub backorder_policy: BackorderPolicy,
 }
 
 /// Command: register a customer.

@@ -29,10 +29,10 @@ use crate::event::Event;
 use crate::ids::ActorId;
 use crate::stream::StreamId;
 
-/// The schema version written on new events. Version 2 added fields to several events
-/// (all optional, with defaults) and new events; version 1 payloads decode into the
-/// version 2 shapes unchanged.
-pub const SCHEMA_VERSION: u32 = 2;
+/// The schema version written on new events. Versions 2 and 3 added fields to existing
+/// events (all with defaults) and new events; older payloads decode into the current
+/// shapes unchanged (see the table in [`crate::codec`]).
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// A SHA-256 digest.
 #[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]

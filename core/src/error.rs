@@ -494,6 +494,308 @@ pub enum DomainError {
         reserved: Decimal,
     },
 
+    // --- units, locations, lots and fulfilment -------------------------------------------
+    /// Units of different categories do not convert.
+    #[error("unit {from:?} does not convert to {to:?}: different categories")]
+    UnitCategoryMismatch {
+        /// From.
+        from: String,
+        /// To.
+        to: String,
+    },
+    /// A conversion would not be exact within the target unit's precision.
+    #[error("{quantity} {from} is not an exact quantity of {to}")]
+    UnitConversionInexact {
+        /// The quantity.
+        quantity: Decimal,
+        /// From.
+        from: String,
+        /// To.
+        to: String,
+    },
+    /// A unit's factor must be positive.
+    #[error("a unit's factor must be positive, got {factor}")]
+    InvalidUnitFactor {
+        /// The factor given.
+        factor: Decimal,
+    },
+    /// The unit code is taken.
+    #[error("unit {code:?} is already defined")]
+    UnitAlreadyDefined {
+        /// The code.
+        code: String,
+    },
+    /// No unit with this code.
+    #[error("unknown unit {code:?}")]
+    UnknownUnit {
+        /// The code.
+        code: String,
+    },
+    /// A product names a defined unit with other decimals.
+    #[error("unit {unit:?} is defined with {defined_decimals} decimals")]
+    UnitMismatch {
+        /// The unit.
+        unit: String,
+        /// Its defined decimals.
+        defined_decimals: u32,
+    },
+    /// No location with this id.
+    #[error("unknown location {location_id}")]
+    UnknownLocation {
+        /// The id given.
+        location_id: crate::ids::LocationId,
+    },
+    /// The location is virtual (or otherwise outside a warehouse).
+    #[error("location {location_id} is not a warehouse location")]
+    NotAWarehouseLocation {
+        /// The location.
+        location_id: crate::ids::LocationId,
+    },
+    /// Another location has this code.
+    #[error("location code {code:?} is already used")]
+    LocationCodeAlreadyUsed {
+        /// The code.
+        code: String,
+    },
+    /// Receipts go to the stock location of the warehouse, or one of its bins.
+    #[error("location {location_id} is not a stock location of warehouse {warehouse_id}")]
+    NotAStockLocation {
+        /// The location.
+        location_id: crate::ids::LocationId,
+        /// The warehouse.
+        warehouse_id: WarehouseId,
+    },
+    /// Counts, scrapping and transfers happen in stock, returns, quarantine or scrap.
+    #[error("location {location_id} is not a location goods are stored in")]
+    NotAStoreLocation {
+        /// The location.
+        location_id: crate::ids::LocationId,
+    },
+    /// From and to are the same location.
+    #[error("goods cannot move from location {location_id} to itself")]
+    SameLocation {
+        /// The location.
+        location_id: crate::ids::LocationId,
+    },
+    /// A transfer between warehouses is not a single move.
+    #[error("locations {from} and {to} are in different warehouses")]
+    DifferentWarehouses {
+        /// From.
+        from: crate::ids::LocationId,
+        /// To.
+        to: crate::ids::LocationId,
+    },
+    /// The route cannot change while goods wait in packing or output.
+    #[error("warehouse {warehouse_id} has goods in packing or output; ship them first")]
+    GoodsInProcess {
+        /// The warehouse.
+        warehouse_id: WarehouseId,
+    },
+    /// The product is not tracked by lot or serial number.
+    #[error("product {product_id} is not tracked by lot or serial number")]
+    NotTracked {
+        /// The product.
+        product_id: ProductId,
+    },
+    /// The product is tracked: name the lot or serial number.
+    #[error("product {product_id} is tracked; a lot or serial number is required")]
+    LotRequired {
+        /// The product.
+        product_id: ProductId,
+    },
+    /// The lots' quantities must add up to the quantity received.
+    #[error("lots add up to {lots}, the receipt is for {quantity}")]
+    LotQuantitiesDoNotAddUp {
+        /// The receipt's quantity.
+        quantity: Decimal,
+        /// The lots' total.
+        lots: Decimal,
+    },
+    /// A lot is listed twice.
+    #[error("lot {number:?} is listed twice")]
+    DuplicateLot {
+        /// The lot.
+        number: String,
+    },
+    /// A known lot arrives with another expiry date.
+    #[error("lot {number:?} expires on {recorded:?}, not {given:?}")]
+    LotExpiryMismatch {
+        /// The lot.
+        number: String,
+        /// Its recorded expiry.
+        recorded: Option<NaiveDate>,
+        /// The expiry given.
+        given: Option<NaiveDate>,
+    },
+    /// A serial number stands for exactly one unit.
+    #[error("serial number {number:?} must have quantity 1, got {quantity}")]
+    SerialQuantityNotOne {
+        /// The serial number.
+        number: String,
+        /// The quantity given.
+        quantity: Decimal,
+    },
+    /// The serial number is already in stock.
+    #[error("serial number {number:?} is already in stock")]
+    DuplicateSerial {
+        /// The serial number.
+        number: String,
+    },
+    /// Not that much free (unreserved) stock there.
+    #[error("only {free} free at location {location_id}, {requested} asked for")]
+    NotEnoughFreeStock {
+        /// The location.
+        location_id: crate::ids::LocationId,
+        /// Asked for.
+        requested: Decimal,
+        /// Free.
+        free: Decimal,
+    },
+    /// The count found what the books say.
+    #[error("the count found the recorded quantity {quantity}")]
+    InventoryUnchanged {
+        /// The quantity.
+        quantity: Decimal,
+    },
+    /// A count cannot take away reserved goods; release them first.
+    #[error("counted {counted}, but {reserved} is reserved there")]
+    CountBelowReserved {
+        /// Counted.
+        counted: Decimal,
+        /// Reserved.
+        reserved: Decimal,
+    },
+    /// Nothing was due and available to reserve.
+    #[error("nothing due as of {as_of} could be reserved")]
+    NothingDue {
+        /// The date.
+        as_of: NaiveDate,
+    },
+    /// The order line ships from another warehouse.
+    #[error("line {line} ships from warehouse {warehouse_id}")]
+    LineInAnotherWarehouse {
+        /// The line.
+        line: u32,
+        /// Its warehouse.
+        warehouse_id: WarehouseId,
+    },
+    /// More asked of a step than is ready for it.
+    #[error("cannot {step:?} {requested} of line {line} of order {order_id}: {ready} ready")]
+    NotReady {
+        /// The order.
+        order_id: OrderId,
+        /// The line.
+        line: u32,
+        /// The step.
+        step: crate::picking::Step,
+        /// Asked for.
+        requested: Decimal,
+        /// Ready.
+        ready: Decimal,
+    },
+    /// The warehouse's route has no such step.
+    #[error("warehouse {warehouse_id} has no {step:?} step")]
+    StepNotInRoute {
+        /// The warehouse.
+        warehouse_id: WarehouseId,
+        /// The step.
+        step: crate::picking::Step,
+    },
+    /// Nothing of the order is ready for the step.
+    #[error("nothing of order {order_id} is ready to {step:?}")]
+    NothingReady {
+        /// The order.
+        order_id: OrderId,
+        /// The step.
+        step: crate::picking::Step,
+    },
+    /// A wave needs orders.
+    #[error("wave {wave_id} has no orders")]
+    EmptyWave {
+        /// The wave.
+        wave_id: crate::ids::WaveId,
+    },
+    /// An order is listed twice.
+    #[error("order {order_id} is listed twice")]
+    OrderTwiceInWave {
+        /// The order.
+        order_id: OrderId,
+    },
+    /// The order is in another open wave.
+    #[error("order {order_id} is in open wave {wave_id}")]
+    OrderInOpenWave {
+        /// The order.
+        order_id: OrderId,
+        /// The wave.
+        wave_id: crate::ids::WaveId,
+    },
+    /// No wave with this id.
+    #[error("unknown wave {wave_id}")]
+    UnknownWave {
+        /// The id given.
+        wave_id: crate::ids::WaveId,
+    },
+    /// The wave was confirmed already.
+    #[error("wave {wave_id} is already completed")]
+    WaveAlreadyCompleted {
+        /// The wave.
+        wave_id: crate::ids::WaveId,
+    },
+    /// The order is not in the wave.
+    #[error("order {order_id} is not in wave {wave_id}")]
+    OrderNotInWave {
+        /// The order.
+        order_id: OrderId,
+        /// The wave.
+        wave_id: crate::ids::WaveId,
+    },
+    /// The order ships only complete, and this shipment is not.
+    #[error("order {order_id} ships only complete")]
+    IncompleteShipment {
+        /// The order.
+        order_id: OrderId,
+    },
+    /// No shipment with this id.
+    #[error("unknown shipment {shipment_id}")]
+    UnknownShipment {
+        /// The id given.
+        shipment_id: crate::ids::ShipmentId,
+    },
+    /// The delivery was confirmed already.
+    #[error("delivery of shipment {shipment_id} is already confirmed")]
+    DeliveryAlreadyConfirmed {
+        /// The shipment.
+        shipment_id: crate::ids::ShipmentId,
+    },
+    /// Lines ship from the order's warehouse unless the company allows several.
+    #[error("lines may not ship from warehouse {warehouse_id}: one order, one warehouse")]
+    MultiWarehouseNotAllowed {
+        /// The warehouse asked for.
+        warehouse_id: WarehouseId,
+    },
+    /// The product is not one of the line product's substitutes.
+    #[error("product {substitute_id} is not a substitute of {product_id}")]
+    NotASubstitute {
+        /// The line's product.
+        product_id: ProductId,
+        /// The product asked for.
+        substitute_id: ProductId,
+    },
+    /// A substitute list names the product itself, a product twice, or an unknown product.
+    #[error("product {substitute_id} cannot be a substitute here")]
+    InvalidSubstitute {
+        /// The product.
+        substitute_id: ProductId,
+    },
+    /// Part of the line is already picked or shipped.
+    #[error("line {line} of order {order_id} is already being picked or shipped")]
+    LineAlreadyInFulfilment {
+        /// The order.
+        order_id: OrderId,
+        /// The line.
+        line: u32,
+    },
+
     // --- invoices and payments ---------------------------------------------------------
     /// Nothing delivered is left uninvoiced.
     #[error("order {order_id} has nothing to invoice")]

@@ -15,18 +15,24 @@ use crate::customer::{
 };
 use crate::ids::OrderId;
 use crate::invoice::{InvoiceCancelled, InvoiceCreated, InvoicePosted};
+use crate::location::{LocationRegistered, RemovalStrategySet};
 use crate::order::{
-    CreditHoldReleased, DiscountApproved, LinePriceOverridden, OrderCancelled, OrderClosed, OrderConfirmed,
-    OrderDiscountSet, OrderHeld, OrderLineAdded, OrderLineChanged, OrderReleased, OrderReopened,
-    QuotationCreated, QuotationLineAdded, QuotationLineRemoved, QuotationRevalidated, QuotationSent,
-    StockReserved,
+    CreditHoldReleased, DiscountApproved, FulfilmentPolicySet, LinePriceOverridden, LineSubstituted,
+    OrderCancelled, OrderClosed, OrderConfirmed, OrderDiscountSet, OrderHeld, OrderLineAdded,
+    OrderLineChanged, OrderReleased, OrderReopened, QuotationCreated, QuotationLineAdded,
+    QuotationLineRemoved, QuotationRevalidated, QuotationSent, StockReserved, StockUnreserved,
 };
 use crate::payment::{PaymentAllocated, PaymentReceived};
+use crate::picking::{OrderPicked, WaveCompleted, WaveCreated};
 use crate::pricing::{PriceListCreated, PriceRuleAdded, PriceRuleRemoved};
 use crate::product::{ProductChanged, ProductRegistered};
+use crate::shipment::DeliveryConfirmed;
 use crate::shipment::ShipmentDispatched;
 use crate::stock::StockReceived;
+use crate::stock::{InventoryAdjusted, StockMoved, StockScrapped};
 use crate::stream::{StreamId, StreamKind};
+use crate::unit::UnitDefined;
+use crate::warehouse::WarehouseConfigured;
 use crate::warehouse::WarehouseRegistered;
 
 macro_rules! events {
@@ -62,6 +68,8 @@ macro_rules! events {
 events!(
     CompanySetUp => Company(company_id),
     CompanySettingsChanged => Company(company_id),
+    UnitDefined => Company(company_id),
+    RemovalStrategySet => Company(company_id),
     CustomerGroupRegistered => CustomerGroup(group_id),
     CustomerRegistered => Customer(customer_id),
     CustomerChanged => Customer(customer_id),
@@ -76,7 +84,12 @@ events!(
     PriceRuleAdded => PriceList(price_list_id),
     PriceRuleRemoved => PriceList(price_list_id),
     WarehouseRegistered => Warehouse(warehouse_id),
+    WarehouseConfigured => Warehouse(warehouse_id),
+    LocationRegistered => Warehouse(warehouse_id),
     StockReceived => Stock(product_id),
+    InventoryAdjusted => Stock(product_id),
+    StockScrapped => Stock(product_id),
+    StockMoved => Stock(product_id),
     QuotationCreated => Order(order_id),
     QuotationLineAdded => Order(order_id),
     QuotationLineRemoved => Order(order_id),
@@ -95,7 +108,14 @@ events!(
     OrderReopened => Order(order_id),
     OrderCancelled => Order(order_id),
     StockReserved => Order(order_id),
+    StockUnreserved => Order(order_id),
+    LineSubstituted => Order(order_id),
+    FulfilmentPolicySet => Order(order_id),
+    OrderPicked => Operation(operation_id),
+    WaveCreated => Wave(wave_id),
+    WaveCompleted => Wave(wave_id),
     ShipmentDispatched => Shipment(shipment_id),
+    DeliveryConfirmed => Shipment(shipment_id),
     InvoiceCreated => Invoice(invoice_id),
     InvoicePosted => Invoice(invoice_id),
     InvoiceCancelled => Invoice(invoice_id),

@@ -59,6 +59,19 @@ entity_id!(
     PriceRuleId
 );
 entity_id!(
+    /// A stock location: a warehouse's stock, bins, packing zone, output, returns,
+    /// quarantine or scrap, or a virtual location (suppliers, customers, inventory loss).
+    LocationId
+);
+entity_id!(
+    /// A warehouse operation (a pick or a pack).
+    OperationId
+);
+entity_id!(
+    /// A wave of picks across orders.
+    WaveId
+);
+entity_id!(
     /// A sales order, from quotation onwards.
     OrderId
 );
@@ -93,6 +106,12 @@ pub enum EntityKind {
     Product,
     /// A warehouse.
     Warehouse,
+    /// A stock location.
+    Location,
+    /// A warehouse operation.
+    Operation,
+    /// A wave of picks.
+    Wave,
     /// A sales order.
     Order,
     /// A shipment.
@@ -113,6 +132,9 @@ impl fmt::Display for EntityKind {
             Self::PriceRule => "price rule",
             Self::Product => "product",
             Self::Warehouse => "warehouse",
+            Self::Location => "location",
+            Self::Operation => "operation",
+            Self::Wave => "wave",
             Self::Order => "order",
             Self::Shipment => "shipment",
             Self::Invoice => "invoice",

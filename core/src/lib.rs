@@ -59,15 +59,18 @@ pub mod error;
 pub mod event;
 pub mod ids;
 pub mod invoice;
+pub mod location;
 pub mod money;
 pub mod order;
 pub mod payment;
+pub mod picking;
 pub mod pricing;
 pub mod product;
 pub mod shipment;
 pub mod stock;
 pub mod store;
 pub mod stream;
+pub mod unit;
 pub mod validate;
 pub mod warehouse;
 
@@ -79,8 +82,8 @@ pub use envelope::{ChainVerifier, Commit, Hash, Head, RecordedEvent, SealedEvent
 pub use error::DomainError;
 pub use event::Event;
 pub use ids::{
-    ActorId, CompanyId, CustomerGroupId, CustomerId, EntityKind, InvoiceId, OrderId, PaymentId, PriceListId,
-    PriceRuleId, ProductId, ShipmentId, WarehouseId,
+    ActorId, CompanyId, CustomerGroupId, CustomerId, EntityKind, InvoiceId, LocationId, OperationId, OrderId,
+    PaymentId, PriceListId, PriceRuleId, ProductId, ShipmentId, WarehouseId, WaveId,
 };
 pub use money::{Currency, CurrencyCode, Money, RoundingRule};
 pub use store::{EventStore, MemoryStore, StoreError};

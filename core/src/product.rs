@@ -8,6 +8,7 @@ use crate::error::DomainError;
 use crate::event::Event;
 use crate::ids::ProductId;
 use crate::money::Money;
+use crate::stock::Tracking;
 use crate::validate;
 
 /// Highest number of decimals a unit of measure may declare.
@@ -42,6 +43,12 @@ pub struct RegisterProduct {
     /// Lowest net unit price allowed without approval.
     #[serde(default)]
     pub floor_price: Option<Money>,
+    /// How units are told apart (lots, serial numbers, or not at all).
+    #[serde(default)]
+    pub tracking: Tracking,
+    /// Products that may replace it when it is short.
+    #[serde(default)]
+    pub substitutes: Vec<ProductId>,
 }
 
 /// Command: change a product's name, category, list price or floor price. The SKU and the
@@ -60,6 +67,9 @@ pub struct ChangeProduct {
     /// Lowest net unit price allowed without approval.
     #[serde(default)]
     pub floor_price: Option<Money>,
+    /// Products that may replace it when it is short (the complete list).
+    #[serde(default)]
+    pub substitutes: Vec<ProductId>,
 }
 
 /// Event: a product's name, category, list price or floor price changed.
@@ -75,6 +85,9 @@ pub struct ProductChanged {
     pub list_price: Money,
     /// Floor price.
     pub floor_price: Option<Money>,
+    /// Substitutes.
+    #[serde(default)]
+    pub substitutes: Vec<ProductId>,
 }
 
 /// Event: a product was added to the catalogue.
@@ -96,6 +109,12 @@ pub struct ProductRegistered {
     /// Floor price.
     #[serde(default)]
     pub floor_price: Option<Money>,
+    /// Tracking.
+    #[serde(default)]
+    pub tracking: Tracking,
+    /// Substitutes.
+    #[serde(default)]
+    pub substitutes: Vec<ProductId>,
 }
 
 /// A product's state.
@@ -115,6 +134,10 @@ pub struct Product {
     pub category: Option<String>,
     /// Lowest net unit price allowed without approval.
     pub floor_price: Option<Money>,
+    /// Tracking.
+    pub tracking: Tracking,
+    /// Products that may replace it.
+    pub substitutes: Vec<ProductId>,
 }
 
 impl Product {
@@ -127,6 +150,8 @@ impl Product {
             list_price: e.list_price,
             category: e.category.clone(),
             floor_price: e.floor_price,
+            tracking: e.tracking,
+            substitutes: e.substitutes.clone(),
         }
     }
 
@@ -135,6 +160,7 @@ impl Product {
         self.category = e.category.clone();
         self.list_price = e.list_price;
         self.floor_price = e.floor_price;
+        self.substitutes = e.substitutes.clone();
     }
 }
 
@@ -155,6 +181,19 @@ fn check_prices(
     if let Some(floor) = floor_price {
         validate::in_currency(company.base_currency.code, floor)?;
         validate::non_negative_amount(company, floor)?;
+    }
+    Ok(())
+}
+
+/// Substitutes must be other existing products, each listed once.
+fn check_substitutes(book: &Book, product: ProductId, substitutes: &[ProductId]) -> Result<(), DomainError> {
+    for (index, substitute) in substitutes.iter().enumerate() {
+        book.require_product(*substitute)?;
+        if *substitute == product || substitutes[..index].contains(substitute) {
+            return Err(DomainError::InvalidSubstitute {
+                substitute_id: *substitute,
+            });
+        }
     }
     Ok(())
 }
@@ -184,6 +223,15 @@ pub(crate) fn register(book: &Book, cmd: &RegisterProduct) -> Result<Vec<Event>,
         &cmd.list_price,
         cmd.floor_price.as_ref(),
     )?;
+    if let Some(defined) = book.unit_definition(&cmd.unit.code) {
+        if defined.decimals != cmd.unit.decimals {
+            return Err(DomainError::UnitMismatch {
+                unit: cmd.unit.code.clone(),
+                defined_decimals: defined.decimals,
+            });
+        }
+    }
+    check_substitutes(book, cmd.product_id, &cmd.substitutes)?;
     Ok(vec![Event::ProductRegistered(ProductRegistered {
         product_id: cmd.product_id,
         sku: cmd.sku.clone(),
@@ -192,6 +240,8 @@ pub(crate) fn register(book: &Book, cmd: &RegisterProduct) -> Result<Vec<Event>,
         list_price: cmd.list_price,
         category: cmd.category.clone(),
         floor_price: cmd.floor_price,
+        tracking: cmd.tracking,
+        substitutes: cmd.substitutes.clone(),
     })])
 }
 
@@ -204,11 +254,13 @@ pub(crate) fn change(book: &Book, cmd: &ChangeProduct) -> Result<Vec<Event>, Dom
         &cmd.list_price,
         cmd.floor_price.as_ref(),
     )?;
+    check_substitutes(book, cmd.product_id, &cmd.substitutes)?;
     Ok(vec![Event::ProductChanged(ProductChanged {
         product_id: cmd.product_id,
         name: cmd.name.clone(),
         category: cmd.category.clone(),
         list_price: cmd.list_price,
         floor_price: cmd.floor_price,
+        substitutes: cmd.substitutes.clone(),
     })])
 }

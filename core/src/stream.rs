@@ -21,8 +21,12 @@ pub enum StreamKind {
     PriceList,
     /// A product's catalogue record.
     Product,
-    /// A warehouse's master record.
+    /// A warehouse's master record, configuration and locations.
     Warehouse,
+    /// A warehouse operation (pick or pack) of an order.
+    Operation,
+    /// A wave of picks.
+    Wave,
     /// The stock of one product across warehouses (receipts).
     Stock,
     /// A sales order (quotation, confirmation, reservations).
@@ -36,13 +40,15 @@ pub enum StreamKind {
 }
 
 impl StreamKind {
-    const ALL: [StreamKind; 11] = [
+    const ALL: [StreamKind; 13] = [
         Self::Company,
         Self::Customer,
         Self::CustomerGroup,
         Self::PriceList,
         Self::Product,
         Self::Warehouse,
+        Self::Operation,
+        Self::Wave,
         Self::Stock,
         Self::Order,
         Self::Shipment,
@@ -59,6 +65,8 @@ impl StreamKind {
             Self::PriceList => "pricelist",
             Self::Product => "product",
             Self::Warehouse => "warehouse",
+            Self::Operation => "operation",
+            Self::Wave => "wave",
             Self::Stock => "stock",
             Self::Order => "order",
             Self::Shipment => "shipment",
@@ -93,7 +101,7 @@ impl fmt::Display for StreamId {
 /// A text that is not `<kind>-<uuid>`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "not a stream id: {text:?} (expected <kind>-<uuid>, kind one of company, customer, customergroup, pricelist, product, warehouse, stock, order, shipment, invoice, payment)"
+    "not a stream id: {text:?} (expected <kind>-<uuid>, kind one of company, customer, customergroup, pricelist, product, warehouse, operation, wave, stock, order, shipment, invoice, payment)"
 )]
 pub struct InvalidStreamId {
     /// The text that was given.

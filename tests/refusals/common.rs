@@ -40,6 +40,9 @@ pub(crate) fn quotation(w: &World, order_id: OrderId, lines: &[(ProductId, &str)
         warehouse_id: w.warehouse,
         lines: requested(lines),
         customer_reference: String::new(),
+        shipping_policy: Default::default(),
+        backorder_policy: None,
+        urgent: false,
     }
 }
 
@@ -50,6 +53,8 @@ pub(crate) fn receive(w: &mut World, product_id: ProductId, quantity: &str) {
         warehouse_id,
         quantity: dec(quantity),
         reference: String::new(),
+        location_id: None,
+        lots: vec![],
     });
 }
 
@@ -84,6 +89,9 @@ pub(crate) fn delivered(w: &mut World, lines: &[(ProductId, &str)]) -> OrderId {
         shipment_id,
         order_id,
         lines: vec![],
+        warehouse_id: None,
+        carrier: String::new(),
+        tracking_reference: String::new(),
     });
     order_id
 }
@@ -143,6 +151,8 @@ pub(crate) fn product(sku: &str, unit: Unit, list_price: Money) -> RegisterProdu
         list_price,
         category: None,
         floor_price: None,
+        tracking: Default::default(),
+        substitutes: vec![],
     }
 }
 
@@ -191,6 +201,9 @@ pub(crate) fn ship_lines(order_id: OrderId, lines: &[(u32, &str)]) -> ShipOrder 
                 quantity: dec(quantity),
             })
             .collect(),
+        warehouse_id: None,
+        carrier: String::new(),
+        tracking_reference: String::new(),
     }
 }
 

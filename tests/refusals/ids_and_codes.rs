@@ -56,7 +56,9 @@ fn the_company_id_cannot_name_a_warehouse() {
         w.h.refused(RegisterWarehouse {
             warehouse_id: company_id.0.into(),
             code: "WH-2".into(),
-            name: "Two".into()
+            name: "Two".into(),
+            route: Default::default(),
+            reservation: Default::default(),
         }),
         DomainError::IdAlreadyUsed {
             id: company_id.0,
@@ -101,7 +103,10 @@ fn document_ids_are_unique_across_orders_shipments_invoices_and_payments() {
         w.h.refused(ShipOrder {
             shipment_id: order_id.0.into(),
             order_id,
-            lines: vec![]
+            lines: vec![],
+            warehouse_id: None,
+            carrier: String::new(),
+            tracking_reference: String::new(),
         }),
         DomainError::IdAlreadyUsed {
             id: order_id.0,
@@ -125,13 +130,19 @@ fn a_shipment_id_used_twice_is_refused() {
             line: 1,
             quantity: dec("1"),
         }],
+        warehouse_id: None,
+        carrier: String::new(),
+        tracking_reference: String::new(),
     });
 
     assert_eq!(
         w.h.refused(ShipOrder {
             shipment_id,
             order_id,
-            lines: vec![]
+            lines: vec![],
+            warehouse_id: None,
+            carrier: String::new(),
+            tracking_reference: String::new(),
         }),
         DomainError::IdAlreadyUsed {
             id: shipment_id.0,
@@ -161,7 +172,9 @@ fn a_warehouse_code_used_twice_is_refused() {
         w.h.refused(RegisterWarehouse {
             warehouse_id: unknown(),
             code: "WH-1".into(),
-            name: "Another".into()
+            name: "Another".into(),
+            route: Default::default(),
+            reservation: Default::default(),
         }),
         DomainError::WarehouseCodeAlreadyUsed {
             code: "WH-1".into(),
@@ -214,6 +227,8 @@ fn every_command_before_the_company_is_set_up_is_refused() {
             warehouse_id,
             code: "WH-1".into(),
             name: "Main".into(),
+            route: Default::default(),
+            reservation: Default::default(),
         }
         .into(),
         ReceiveStock {
@@ -221,6 +236,8 @@ fn every_command_before_the_company_is_set_up_is_refused() {
             warehouse_id,
             quantity: dec("1"),
             reference: String::new(),
+            location_id: None,
+            lots: vec![],
         }
         .into(),
         CreateQuotation {
@@ -229,6 +246,9 @@ fn every_command_before_the_company_is_set_up_is_refused() {
             warehouse_id,
             lines: vec![],
             customer_reference: String::new(),
+            shipping_policy: Default::default(),
+            backorder_policy: None,
+            urgent: false,
         }
         .into(),
         AddQuotationLine {
@@ -237,6 +257,8 @@ fn every_command_before_the_company_is_set_up_is_refused() {
             quantity: dec("1"),
             discount_percent: Decimal::ZERO,
             promised_date: None,
+            unit: None,
+            warehouse_id: None,
         }
         .into(),
         ConfirmOrder { order_id }.into(),
@@ -245,6 +267,9 @@ fn every_command_before_the_company_is_set_up_is_refused() {
             shipment_id: h.id(),
             order_id,
             lines: vec![],
+            warehouse_id: None,
+            carrier: String::new(),
+            tracking_reference: String::new(),
         }
         .into(),
         CreateInvoice { invoice_id, order_id }.into(),

@@ -42,7 +42,9 @@ fn adding_a_line_to_a_confirmed_order_is_refused() {
             product_id: gadget,
             quantity: dec("1"),
             discount_percent: Decimal::ZERO,
-            promised_date: None
+            promised_date: None,
+            unit: None,
+            warehouse_id: None,
         }),
         DomainError::OrderAlreadyConfirmed { order_id }
     );
@@ -110,7 +112,9 @@ fn adding_a_line_to_a_full_quotation_is_refused() {
             product_id: gadget,
             quantity: dec("1"),
             discount_percent: Decimal::ZERO,
-            promised_date: None
+            promised_date: None,
+            unit: None,
+            warehouse_id: None,
         }),
         DomainError::TooManyLines { max: MAX_ORDER_LINES }
     );

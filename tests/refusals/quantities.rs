@@ -17,7 +17,9 @@ fn receiving_zero_is_refused() {
             product_id: widget,
             warehouse_id,
             quantity: dec("0"),
-            reference: String::new()
+            reference: String::new(),
+            location_id: None,
+            lots: vec![],
         }),
         DomainError::NonPositiveQuantity { quantity: dec("0") }
     );
@@ -47,7 +49,9 @@ fn adding_a_line_of_zero_is_refused() {
             product_id: flour,
             quantity: dec("0.000"),
             discount_percent: Decimal::ZERO,
-            promised_date: None
+            promised_date: None,
+            unit: None,
+            warehouse_id: None,
         }),
         DomainError::NonPositiveQuantity { quantity: dec("0") }
     );
@@ -91,7 +95,9 @@ fn weighing_finer_than_the_gram_is_refused() {
             product_id: flour,
             warehouse_id,
             quantity: dec("2.0005"),
-            reference: String::new()
+            reference: String::new(),
+            location_id: None,
+            lots: vec![],
         }),
         DomainError::QuantityPrecisionExceeded {
             quantity: dec("2.0005"),

@@ -103,7 +103,9 @@ fn a_blank_warehouse_code_is_refused() {
         w.h.refused(RegisterWarehouse {
             warehouse_id: unknown(),
             code: String::new(),
-            name: "Two".into()
+            name: "Two".into(),
+            route: Default::default(),
+            reservation: Default::default(),
         }),
         DomainError::InvalidText {
             field: "code",
@@ -133,7 +135,9 @@ fn references_with_control_characters_are_refused() {
             product_id: widget,
             warehouse_id,
             quantity: dec("1"),
-            reference: "PO\t1".into()
+            reference: "PO\t1".into(),
+            location_id: None,
+            lots: vec![],
         }),
         DomainError::InvalidText {
             field: "reference",

@@ -66,7 +66,9 @@ fn adding_a_line_for_an_unknown_product_is_refused() {
             product_id: ghost,
             quantity: dec("1"),
             discount_percent: Decimal::ZERO,
-            promised_date: None
+            promised_date: None,
+            unit: None,
+            warehouse_id: None,
         }),
         DomainError::UnknownProduct { product_id: ghost }
     );
@@ -83,7 +85,9 @@ fn receiving_an_unknown_product_is_refused() {
             product_id: ghost,
             warehouse_id,
             quantity: dec("1"),
-            reference: String::new()
+            reference: String::new(),
+            location_id: None,
+            lots: vec![],
         }),
         DomainError::UnknownProduct { product_id: ghost }
     );
@@ -116,7 +120,9 @@ fn receiving_into_an_unknown_warehouse_is_refused() {
             product_id: widget,
             warehouse_id: nowhere,
             quantity: dec("1"),
-            reference: String::new()
+            reference: String::new(),
+            location_id: None,
+            lots: vec![],
         }),
         DomainError::UnknownWarehouse {
             warehouse_id: nowhere
@@ -136,6 +142,8 @@ fn every_order_command_refuses_an_unknown_order() {
             quantity: dec("1"),
             discount_percent: Decimal::ZERO,
             promised_date: None,
+            unit: None,
+            warehouse_id: None,
         }
         .into(),
         ConfirmOrder { order_id: ghost }.into(),
@@ -144,6 +152,9 @@ fn every_order_command_refuses_an_unknown_order() {
             shipment_id: Uuid::from_u128(0x5417).into(),
             order_id: ghost,
             lines: vec![],
+            warehouse_id: None,
+            carrier: String::new(),
+            tracking_reference: String::new(),
         }
         .into(),
         CreateInvoice {

@@ -42,6 +42,8 @@ fn the_whole_flow_runs_with_each_step_done_by_its_own_role() {
             warehouse_id,
             quantity: dec("10"),
             reference: "PO".into(),
+            location_id: None,
+            lots: vec![],
         },
     );
     let order_id = h.id();
@@ -54,6 +56,9 @@ fn the_whole_flow_runs_with_each_step_done_by_its_own_role() {
             warehouse_id,
             lines: vec![discounted(widget, "10", "20")],
             customer_reference: String::new(),
+            shipping_policy: Default::default(),
+            backorder_policy: None,
+            urgent: false,
         },
     );
     ok_as(h, rep(), SendQuotation { order_id });
@@ -75,6 +80,9 @@ fn the_whole_flow_runs_with_each_step_done_by_its_own_role() {
             shipment_id,
             order_id,
             lines: vec![],
+            warehouse_id: None,
+            carrier: String::new(),
+            tracking_reference: String::new(),
         },
     );
     let invoice_id = h.id();
@@ -161,6 +169,9 @@ fn each_role_is_refused_outside_its_duties() {
                 shipment_id: new_shipment,
                 order_id: open,
                 lines: vec![],
+                warehouse_id: None,
+                carrier: String::new(),
+                tracking_reference: String::new(),
             }
             .into(),
             "ShipOrder",
@@ -174,6 +185,9 @@ fn each_role_is_refused_outside_its_duties() {
                 warehouse_id,
                 lines: vec![],
                 customer_reference: String::new(),
+                shipping_policy: Default::default(),
+                backorder_policy: None,
+                urgent: false,
             }
             .into(),
             "CreateQuotation",
@@ -217,6 +231,8 @@ fn each_role_is_refused_outside_its_duties() {
                 warehouse_id,
                 quantity: dec("1"),
                 reference: String::new(),
+                location_id: None,
+                lots: vec![],
             }
             .into(),
             "ReceiveStock",
@@ -317,6 +333,9 @@ fn an_auditor_may_issue_nothing() {
             warehouse_id,
             lines: vec![],
             customer_reference: String::new(),
+            shipping_policy: Default::default(),
+            backorder_policy: None,
+            urgent: false,
         }
         .into(),
         SendQuotation { order_id: draft }.into(),
@@ -336,6 +355,9 @@ fn an_auditor_may_issue_nothing() {
             shipment_id,
             order_id: open,
             lines: vec![],
+            warehouse_id: None,
+            carrier: String::new(),
+            tracking_reference: String::new(),
         }
         .into(),
         CreateInvoice {
@@ -398,6 +420,9 @@ fn an_actor_of_another_company_only_is_refused_naming_the_company_and_roles() {
             warehouse_id,
             lines: requested(&[(widget, "1")]),
             customer_reference: String::new(),
+            shipping_policy: Default::default(),
+            backorder_policy: None,
+            urgent: false,
         },
     );
     assert_eq!(
@@ -415,6 +440,9 @@ fn an_actor_of_another_company_only_is_refused_naming_the_company_and_roles() {
             warehouse_id,
             lines: vec![],
             customer_reference: String::new(),
+            shipping_policy: Default::default(),
+            backorder_policy: None,
+            urgent: false,
         },
     );
     assert_eq!(

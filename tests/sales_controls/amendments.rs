@@ -39,6 +39,7 @@ fn a_confirmed_quantity_may_go_up_and_down_at_the_confirmed_price() {
             released: Decimal::ZERO,
             reason: "Customer wants more".into(),
             credit_hold: None,
+            released_quants: vec![],
         })
     );
     assert_eq!(uninvoiced(&w), dec("150"));
@@ -174,6 +175,8 @@ fn a_line_added_after_confirmation_needs_a_reason_and_is_priced_like_a_quotation
                 price_source: PriceSource::ListPrice,
                 discount_percent: Decimal::ZERO,
                 promised_date: None,
+                stock_per_unit: o2c::rust_decimal::Decimal::ONE,
+                warehouse_id: None,
             },
             reason: "Forgot the gadgets".into(),
             credit_hold: None,
@@ -216,6 +219,8 @@ fn the_promised_date_may_move_after_confirmation_with_a_reason() {
         quantity: dec("3"),
         discount_percent: Decimal::ZERO,
         promised_date: Some(date(2026, 3, 20)),
+        unit: None,
+        warehouse_id: None,
     });
     confirm(&mut w, order_id);
 
@@ -242,6 +247,7 @@ fn the_promised_date_may_move_after_confirmation_with_a_reason() {
             released: Decimal::ZERO,
             reason: "Supplier is late".into(),
             credit_hold: None,
+            released_quants: vec![],
         })
     );
     assert_eq!(line(&w, order_id, 1).promised_date, Some(date(2026, 3, 27)));
@@ -396,6 +402,7 @@ fn a_line_added_after_confirmation_below_the_floor_price_is_refused() {
             category: None,
             list_price: usd("2.50"),
             floor_price: Some(usd("2.40")),
+            substitutes: vec![],
         },
     );
     let order_id = quotation_by(&mut w, rep(), requested(&[(widget, "1")]));

@@ -319,6 +319,8 @@ fn any_later_price_change_voids_the_approval() {
                     quantity: dec("1"),
                     discount_percent: Decimal::ZERO,
                     promised_date: None,
+                    unit: None,
+                    warehouse_id: None,
                 }
                 .into(),
             )
@@ -445,6 +447,7 @@ fn an_approval_does_not_cover_a_reason_that_appears_after_it() {
             category: None,
             list_price: usd("10.00"),
             floor_price: Some(usd("9.00")),
+            substitutes: vec![],
         },
     );
     let refusal = refused_as(&mut w.h, rep(), ConfirmOrder { order_id });

@@ -5,9 +5,10 @@ use o2c::chrono::NaiveDate;
 use o2c::company::{ChangeCompanySettings, CompanySettings};
 use o2c::customer::{Customer, CustomerDetails, RegisterCustomer, RegisterCustomerGroup, SetCreditLimit};
 use o2c::invoice::{CreateInvoice, PostInvoice};
+use o2c::location::{LocationKind, standard_location};
 use o2c::order::{
-    ChangeOrderLine, ConfirmOrder, CreateQuotation, OrderConfirmed, OrderLine, QuotedLine, RequestedLine,
-    ReserveStock, SalesOrder, StockReserved,
+    ChangeOrderLine, ConfirmOrder, CreateQuotation, OrderConfirmed, OrderLine, QuantReservation, QuotedLine,
+    RequestedLine, ReserveStock, SalesOrder, StockReserved,
 };
 use o2c::payment::{AllocatePayment, PaymentMethod, ReceivePayment};
 use o2c::pricing::{
@@ -148,6 +149,9 @@ pub(crate) fn create_quotation(w: &mut World, customer_id: CustomerId, lines: Ve
         warehouse_id,
         lines,
         customer_reference: String::new(),
+        shipping_policy: Default::default(),
+        backorder_policy: None,
+        urgent: false,
     });
     order_id
 }
@@ -188,6 +192,8 @@ pub(crate) fn receive(w: &mut World, product_id: ProductId, quantity: &str) {
         warehouse_id,
         quantity: dec(quantity),
         reference: "PO".into(),
+        location_id: None,
+        lots: vec![],
     });
 }
 
@@ -211,6 +217,9 @@ pub(crate) fn ship(w: &mut World, order_id: OrderId, lines: &[(u32, &str)]) -> S
                 quantity: dec(quantity),
             })
             .collect(),
+        warehouse_id: None,
+        carrier: String::new(),
+        tracking_reference: String::new(),
     });
     shipment_id
 }
@@ -427,6 +436,8 @@ pub(crate) fn new_product(
         list_price: usd(list_price),
         category: category.map(Into::into),
         floor_price: floor.map(usd),
+        tracking: Default::default(),
+        substitutes: vec![],
     });
     product_id
 }
@@ -439,6 +450,7 @@ pub(crate) fn change_list_price(w: &mut World, product_id: ProductId, list_price
         category: product.category,
         list_price: usd(list_price),
         floor_price: product.floor_price,
+        substitutes: vec![],
     });
 }
 
@@ -452,6 +464,8 @@ pub(crate) fn widget_line(number: u32, widget: ProductId, quantity: &str) -> Quo
         price_source: PriceSource::ListPrice,
         discount_percent: Decimal::ZERO,
         promised_date: None,
+        stock_per_unit: o2c::rust_decimal::Decimal::ONE,
+        warehouse_id: None,
     }
 }
 
@@ -463,5 +477,17 @@ pub(crate) fn change_quantity(order_id: OrderId, line: u32, quantity: &str, reas
         discount_percent: None,
         promised_date: None,
         reason: reason.into(),
+    }
+}
+
+/// A reservation of `quantity` for order line `line` at the standard world's stock
+/// location, untracked.
+pub(crate) fn stock_quant(w: &World, line: u32, product_id: ProductId, quantity: &str) -> QuantReservation {
+    QuantReservation {
+        line,
+        product_id,
+        location_id: standard_location(w.warehouse, LocationKind::Stock),
+        lot: None,
+        quantity: dec(quantity),
     }
 }

@@ -253,6 +253,9 @@ fn nothing_is_reserved_or_shipped_while_on_credit_hold() {
                 shipment_id,
                 order_id,
                 lines: vec![],
+                warehouse_id: None,
+                carrier: String::new(),
+                tracking_reference: String::new(),
             }
         ),
         on_hold
@@ -388,6 +391,8 @@ fn cancelling_an_order_on_credit_hold_frees_its_exposure() {
             order_id,
             released: vec![],
             reason: "Customer cannot pay".into(),
+            released_quants: vec![],
+            returned: vec![],
         })
     );
     assert_eq!(uninvoiced(&w), Decimal::ZERO);

@@ -40,6 +40,7 @@ fn registering_a_customer_records_its_full_master_data() {
             certificate: "EX-2026-17".into(),
             expires_on: Some(date(2026, 12, 31)),
         },
+        backorder_policy: Default::default(),
     };
     let customer_id = w.h.id();
     let sam = person("sam", &[Role::SalesManager, Role::CreditController]);
@@ -180,6 +181,9 @@ fn an_inactive_customer_cannot_get_a_new_quotation() {
         warehouse_id,
         lines: requested(&[(widget, "1")]),
         customer_reference: String::new(),
+        shipping_policy: Default::default(),
+        backorder_policy: None,
+        urgent: false,
     });
     assert_eq!(refusal, DomainError::CustomerInactive { customer_id: acme });
     let again = w.h.refused(DeactivateCustomer {

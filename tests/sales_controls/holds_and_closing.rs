@@ -92,6 +92,9 @@ fn a_manual_hold_stops_reservation_and_shipping_until_released() {
             shipment_id,
             order_id,
             lines: vec![],
+            warehouse_id: None,
+            carrier: String::new(),
+            tracking_reference: String::new(),
         }),
         on_hold
     );
@@ -152,6 +155,8 @@ fn closing_stops_expecting_the_rest_and_releases_it_and_reopening_expects_it_aga
                 quantity: dec("6"),
             }],
             reason: "Rest no longer needed".into(),
+            released_quants: vec![stock_quant(&w, 1, widget, "6")],
+            returned: vec![],
         })
     );
     let o = order(&w, order_id);
@@ -245,6 +250,8 @@ fn an_order_is_cancelled_only_while_nothing_has_shipped() {
                 quantity: dec("10"),
             }],
             reason: "Customer cancelled".into(),
+            released_quants: vec![stock_quant(&w, 1, widget, "10")],
+            returned: vec![],
         })
     );
     assert_eq!(level(&w, widget).reserved, Decimal::ZERO);

@@ -256,6 +256,7 @@ fn a_rule_gives_a_fixed_price_a_percent_off_list_or_a_percent_off_another_list()
         category: Some("adhesives".into()),
         list_price: usd("3.33"),
         floor_price: None,
+        substitutes: vec![],
     });
     let base = new_price_list(&mut w, "Base");
     let fixed_drill = add_rule(&mut w, base, RuleScope::Product(c.drill), "0", fixed("8.00"));
@@ -405,6 +406,9 @@ fn the_customers_own_list_beats_the_group_default_which_beats_the_list_price() {
             warehouse_id,
             lines: requested(&[(widget, "1"), (gadget, "1")]),
             customer_reference: String::new(),
+            shipping_policy: Default::default(),
+            backorder_policy: None,
+            urgent: false,
         });
         let Event::QuotationCreated(created) = event(outcome) else {
             panic!("expected QuotationCreated")

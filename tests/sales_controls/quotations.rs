@@ -27,6 +27,9 @@ fn a_quotation_goes_from_draft_to_sent_to_confirmed() {
             warehouse_id,
             lines: requested(&[(widget, "2")]),
             customer_reference: String::new(),
+            shipping_policy: Default::default(),
+            backorder_policy: None,
+            urgent: false,
         },
     );
     assert_eq!(
@@ -40,6 +43,9 @@ fn a_quotation_goes_from_draft_to_sent_to_confirmed() {
             lines: vec![widget_line(1, widget, "2")],
             price_list_id: None,
             valid_until: Some(date(2026, 4, 1)),
+            shipping_policy: Default::default(),
+            backorder_policy: None,
+            urgent: false,
         })
     );
     assert_eq!(order(&w, order_id).status, OrderStatus::Draft);
@@ -96,6 +102,8 @@ fn a_quotation_can_be_cancelled_and_then_goes_nowhere() {
                 order_id,
                 released: vec![],
                 reason: "Customer declined".into(),
+                released_quants: vec![],
+                returned: vec![],
             })
         );
         assert_eq!(order(&w, order_id).status, OrderStatus::Cancelled);
@@ -245,6 +253,8 @@ fn lines_are_added_changed_and_removed_while_draft_or_sent() {
         quantity: dec("1.5"),
         discount_percent: dec("2"),
         promised_date: Some(date(2026, 3, 20)),
+        unit: None,
+        warehouse_id: None,
     });
     assert_eq!(
         event(outcome),
@@ -259,6 +269,8 @@ fn lines_are_added_changed_and_removed_while_draft_or_sent() {
                 price_source: PriceSource::ListPrice,
                 discount_percent: dec("2"),
                 promised_date: Some(date(2026, 3, 20)),
+                stock_per_unit: o2c::rust_decimal::Decimal::ONE,
+                warehouse_id: None,
             },
         })
     );
@@ -285,6 +297,7 @@ fn lines_are_added_changed_and_removed_while_draft_or_sent() {
             released: Decimal::ZERO,
             reason: String::new(),
             credit_hold: None,
+            released_quants: vec![],
         })
     );
     let outcome = w.h.ok(RemoveQuotationLine { order_id, line: 2 });
@@ -298,6 +311,8 @@ fn lines_are_added_changed_and_removed_while_draft_or_sent() {
         quantity: dec("7"),
         discount_percent: Decimal::ZERO,
         promised_date: None,
+        unit: None,
+        warehouse_id: None,
     });
 
     let o = order(&w, order_id);
@@ -337,6 +352,8 @@ fn a_removed_line_number_is_never_reused_even_when_it_was_the_last_line() {
         quantity: dec("9"),
         discount_percent: Decimal::ZERO,
         promised_date: None,
+        unit: None,
+        warehouse_id: None,
     });
     let Event::QuotationLineAdded(added) = event(outcome) else {
         panic!("expected QuotationLineAdded")
@@ -358,6 +375,9 @@ fn the_customers_reference_is_kept_on_the_order() {
         warehouse_id,
         lines: requested(&[(widget, "1")]),
         customer_reference: "PO-4711".into(),
+        shipping_policy: Default::default(),
+        backorder_policy: None,
+        urgent: false,
     });
     let Event::QuotationCreated(created) = event(outcome) else {
         panic!("expected QuotationCreated")
@@ -379,6 +399,8 @@ fn quotation_edits_are_refused_once_confirmed_and_order_edits_before() {
             quantity: dec("1"),
             discount_percent: Decimal::ZERO,
             promised_date: None,
+            unit: None,
+            warehouse_id: None,
         }),
         DomainError::OrderAlreadyConfirmed { order_id }
     );
@@ -432,6 +454,8 @@ fn lines_added_later_are_priced_from_the_quotations_own_list_until_revalidation(
         quantity: dec("2"),
         discount_percent: Decimal::ZERO,
         promised_date: None,
+        unit: None,
+        warehouse_id: None,
     });
     let prices: Vec<_> = order(&w, order_id).lines.iter().map(|l| l.unit_price).collect();
     assert_eq!(prices, vec![usd("8.00"), usd("8.00")]);

@@ -33,6 +33,8 @@ pub(crate) fn receive(w: &mut World, product_id: ProductId, quantity: &str) -> O
         warehouse_id,
         quantity: dec(quantity),
         reference: "PO-1".into(),
+        location_id: None,
+        lots: vec![],
     })
 }
 
@@ -56,6 +58,9 @@ pub(crate) fn quote(w: &mut World, lines: &[(ProductId, &str)]) -> OrderId {
         warehouse_id,
         lines: requested(lines),
         customer_reference: String::new(),
+        shipping_policy: Default::default(),
+        backorder_policy: None,
+        urgent: false,
     });
     order_id
 }
@@ -95,6 +100,9 @@ pub(crate) fn ship_all(w: &mut World, order_id: OrderId) -> ShipmentId {
         shipment_id,
         order_id,
         lines: vec![],
+        warehouse_id: None,
+        carrier: String::new(),
+        tracking_reference: String::new(),
     });
     shipment_id
 }
@@ -112,6 +120,9 @@ pub(crate) fn ship(w: &mut World, order_id: OrderId, lines: &[(u32, &str)]) -> S
         shipment_id,
         order_id,
         lines,
+        warehouse_id: None,
+        carrier: String::new(),
+        tracking_reference: String::new(),
     });
     shipment_id
 }

@@ -93,6 +93,8 @@ fn the_order_amount_sums_rounded_lines_while_exposure_stays_exact() {
         list_price: usd("1.00"),
         category: None,
         floor_price: None,
+        tracking: Default::default(),
+        substitutes: vec![],
     });
     let order_id = quote(&mut w, &[(salt, "0.125"), (salt, "0.125")]);
 
@@ -123,6 +125,9 @@ fn a_customer_without_a_credit_limit_is_not_held_to_one() {
         warehouse_id,
         lines: requested(&[(widget, "5000")]),
         customer_reference: String::new(),
+        shipping_policy: Default::default(),
+        backorder_policy: None,
+        urgent: false,
     });
 
     let event = only(w.h.ok(ConfirmOrder { order_id }));

@@ -51,6 +51,9 @@ fn quote_for(w: &mut World, customer_id: CustomerId, lines: &[(ProductId, &str)]
         warehouse_id,
         lines: requested(lines),
         customer_reference: String::new(),
+        shipping_policy: Default::default(),
+        backorder_policy: None,
+        urgent: false,
     });
     order_id
 }

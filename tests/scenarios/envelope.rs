@@ -108,6 +108,8 @@ fn events_carry_the_command_id_actor_and_business_time() {
         warehouse_id: w.warehouse,
         quantity: dec("5"),
         reference: String::new(),
+        location_id: None,
+        lots: vec![],
     });
     let (command_id, business_time) = (request.context.command_id, request.context.business_time);
 

@@ -39,6 +39,8 @@ fn a_retry_with_a_later_business_time_is_still_a_repeat() {
         warehouse_id: w.warehouse,
         quantity: dec("5"),
         reference: String::new(),
+        location_id: None,
+        lots: vec![],
     });
     let original = w.h.engine.execute(request.clone()).unwrap();
     let mut retry = request;
@@ -61,6 +63,8 @@ fn reusing_a_command_id_for_a_different_command_is_refused() {
         warehouse_id: w.warehouse,
         quantity: dec(quantity),
         reference: String::new(),
+        location_id: None,
+        lots: vec![],
     };
     w.h.engine
         .execute(request_as(&w, command_id, "tester", receipt("5")))
@@ -102,6 +106,8 @@ fn reusing_a_command_id_under_another_actor_is_refused() {
         warehouse_id: w.warehouse,
         quantity: dec("5"),
         reference: String::new(),
+        location_id: None,
+        lots: vec![],
     };
     w.h.engine
         .execute(request_as(&w, command_id, "alice", receipt.clone()))

@@ -141,6 +141,8 @@ fn invoice_line_amounts_round_half_away_from_zero_and_the_total_sums_the_rounded
         list_price: usd("1.00"),
         category: None,
         floor_price: None,
+        tracking: Default::default(),
+        substitutes: vec![],
     });
     let order_id = delivered(&mut w, &[(salt, "0.125"), (salt, "2.345"), (salt, "0.124")]);
 
@@ -174,6 +176,8 @@ fn a_half_even_company_rounds_invoice_midpoints_to_even() {
         warehouse_id: warehouse,
         code: "WH".into(),
         name: "Main".into(),
+        route: Default::default(),
+        reservation: Default::default(),
     });
     let customer = h.id();
     h.ok(RegisterCustomer {
@@ -193,12 +197,16 @@ fn a_half_even_company_rounds_invoice_midpoints_to_even() {
         list_price: usd("1.00"),
         category: None,
         floor_price: None,
+        tracking: Default::default(),
+        substitutes: vec![],
     });
     h.ok(ReceiveStock {
         product_id: salt,
         warehouse_id: warehouse,
         quantity: dec("10"),
         reference: String::new(),
+        location_id: None,
+        lots: vec![],
     });
     let order_id = h.id();
     h.ok(CreateQuotation {
@@ -207,6 +215,9 @@ fn a_half_even_company_rounds_invoice_midpoints_to_even() {
         warehouse_id: warehouse,
         lines: requested(&[(salt, "0.125"), (salt, "0.135")]),
         customer_reference: String::new(),
+        shipping_policy: Default::default(),
+        backorder_policy: None,
+        urgent: false,
     });
     h.ok(ConfirmOrder { order_id });
     h.ok(ReserveStock { order_id });
@@ -215,6 +226,9 @@ fn a_half_even_company_rounds_invoice_midpoints_to_even() {
         shipment_id,
         order_id,
         lines: vec![],
+        warehouse_id: None,
+        carrier: String::new(),
+        tracking_reference: String::new(),
     });
     let invoice_id = h.id();
 

@@ -81,6 +81,7 @@ fn registering_a_customer_opens_an_account_with_no_exposure() {
                 group_id: None,
                 price_list_id: None,
                 tax_treatment: TaxTreatment::Taxable,
+                backorder_policy: Default::default(),
             },
             credit_limit: Some(usd("2500.00")),
         })
@@ -111,6 +112,8 @@ fn registering_a_product_lists_it_by_sku_with_its_unit_and_price() {
         list_price: usd("1.20"),
         category: None,
         floor_price: None,
+        tracking: Default::default(),
+        substitutes: vec![],
     }));
 
     assert_eq!(
@@ -123,6 +126,8 @@ fn registering_a_product_lists_it_by_sku_with_its_unit_and_price() {
             list_price: usd("1.20"),
             category: None,
             floor_price: None,
+            tracking: Default::default(),
+            substitutes: vec![],
         })
     );
     assert_eq!(w.h.engine.read(|b| b.product_by_sku("CABLE")), Some(product_id));
@@ -145,6 +150,8 @@ fn registering_a_warehouse_lists_it_by_code() {
         warehouse_id,
         code: "WH-EAST".into(),
         name: "East".into(),
+        route: Default::default(),
+        reservation: Default::default(),
     }));
 
     assert_eq!(
@@ -153,6 +160,8 @@ fn registering_a_warehouse_lists_it_by_code() {
             warehouse_id,
             code: "WH-EAST".into(),
             name: "East".into(),
+            route: Default::default(),
+            reservation: Default::default(),
         })
     );
     assert_eq!(

@@ -23,6 +23,9 @@ fn a_quotation_prices_its_lines_from_the_list_price() {
         warehouse_id,
         lines: requested(&[(widget, "3"), (flour, "1.5")]),
         customer_reference: "ACME-PO-7".into(),
+        shipping_policy: Default::default(),
+        backorder_policy: None,
+        urgent: false,
     }));
 
     assert_eq!(
@@ -43,6 +46,8 @@ fn a_quotation_prices_its_lines_from_the_list_price() {
                     price_source: PriceSource::ListPrice,
                     discount_percent: Decimal::ZERO,
                     promised_date: None,
+                    stock_per_unit: Decimal::ONE,
+                    warehouse_id: None,
                 },
                 QuotedLine {
                     line: 2,
@@ -53,11 +58,16 @@ fn a_quotation_prices_its_lines_from_the_list_price() {
                     price_source: PriceSource::ListPrice,
                     discount_percent: Decimal::ZERO,
                     promised_date: None,
+                    stock_per_unit: Decimal::ONE,
+                    warehouse_id: None,
                 },
             ],
             price_list_id: None,
             // Business date 2026-03-02 plus the company's default validity of 30 days.
             valid_until: NaiveDate::from_ymd_opt(2026, 4, 1),
+            shipping_policy: Default::default(),
+            backorder_policy: None,
+            urgent: false,
         })
     );
     let quotation = order(&w, order_id);
@@ -83,6 +93,8 @@ fn adding_a_line_to_a_quotation_numbers_it_next_and_prices_it() {
         quantity: dec("4"),
         discount_percent: Decimal::ZERO,
         promised_date: None,
+        unit: None,
+        warehouse_id: None,
     }));
 
     assert_eq!(
@@ -98,6 +110,8 @@ fn adding_a_line_to_a_quotation_numbers_it_next_and_prices_it() {
                 price_source: PriceSource::ListPrice,
                 discount_percent: Decimal::ZERO,
                 promised_date: None,
+                stock_per_unit: o2c::rust_decimal::Decimal::ONE,
+                warehouse_id: None,
             },
         })
     );
@@ -116,6 +130,8 @@ fn a_quotation_may_start_empty_and_get_its_first_line_later() {
         quantity: dec("0.25"),
         discount_percent: Decimal::ZERO,
         promised_date: None,
+        unit: None,
+        warehouse_id: None,
     });
 
     let first = line(&w, order_id, 1);

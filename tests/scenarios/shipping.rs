@@ -22,6 +22,9 @@ fn shipping_everything_reserved_delivers_it_and_takes_it_out_of_stock() {
         shipment_id,
         order_id,
         lines: vec![],
+        warehouse_id: None,
+        carrier: String::new(),
+        tracking_reference: String::new(),
     }));
 
     let shipped = vec![
@@ -44,6 +47,12 @@ fn shipping_everything_reserved_delivers_it_and_takes_it_out_of_stock() {
             customer_id,
             warehouse_id,
             lines: shipped.clone(),
+            moves: vec![],
+            carrier: String::new(),
+            tracking_reference: String::new(),
+            cancelled: vec![],
+            released: vec![],
+            returned: vec![],
         })
     );
     let widgets = level(&w, widget);
@@ -97,6 +106,9 @@ fn shipping_explicit_lines_leaves_a_backorder() {
                 quantity: dec("6"),
             },
         ],
+        warehouse_id: None,
+        carrier: String::new(),
+        tracking_reference: String::new(),
     }));
 
     let Event::ShipmentDispatched(e) = event else {

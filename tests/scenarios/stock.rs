@@ -22,6 +22,8 @@ fn receiving_stock_raises_on_hand_and_availability() {
             warehouse_id,
             quantity: dec("10"),
             reference: "PO-1".into(),
+            location_id: None,
+            lots: vec![],
         })
     );
     let stock = level(&w, widget);
@@ -40,6 +42,8 @@ fn receipts_add_up_per_warehouse() {
         warehouse_id: east,
         code: "WH-EAST".into(),
         name: "East".into(),
+        route: Default::default(),
+        reservation: Default::default(),
     });
 
     receive(&mut w, flour, "12.5");
@@ -49,6 +53,8 @@ fn receipts_add_up_per_warehouse() {
         warehouse_id: east,
         quantity: dec("3"),
         reference: String::new(),
+        location_id: None,
+        lots: vec![],
     });
 
     assert_eq!(level(&w, flour).on_hand, dec("12.625"));
@@ -84,6 +90,7 @@ fn reserving_with_full_availability_reserves_every_open_line() {
                     quantity: dec("2.5")
                 },
             ],
+            quants: vec![],
         })
     );
     let widgets = level(&w, widget);
@@ -128,6 +135,7 @@ fn reserving_with_partial_availability_leaves_the_rest_waiting() {
                     quantity: dec("4")
                 },
             ],
+            quants: vec![],
         })
     );
     let gadget_line = line(&w, order_id, 2);
@@ -164,6 +172,7 @@ fn a_later_receipt_lets_the_next_reservation_take_the_rest() {
                 product_id: gadget,
                 quantity: dec("2")
             }],
+            quants: vec![],
         }),
         "only the waiting gadget line is reserved, and only what it still needs"
     );
@@ -201,6 +210,7 @@ fn two_lines_of_one_product_share_availability_first_line_first() {
                     quantity: dec("2")
                 },
             ],
+            quants: vec![],
         })
     );
     assert_eq!(level(&w, widget).reserved, dec("5"));
@@ -242,12 +252,16 @@ fn stock_in_another_warehouse_is_not_reserved_for_the_order() {
         warehouse_id: east,
         code: "WH-EAST".into(),
         name: "East".into(),
+        route: Default::default(),
+        reservation: Default::default(),
     });
     w.h.ok(ReceiveStock {
         product_id: widget,
         warehouse_id: east,
         quantity: dec("50"),
         reference: String::new(),
+        location_id: None,
+        lots: vec![],
     });
     receive(&mut w, widget, "2");
     let order_id = confirmed(&mut w, &[(widget, "5")]);

@@ -50,6 +50,7 @@ pub fn details(name: &str, payment_term_days: u32) -> CustomerDetails {
         group_id: None,
         price_list_id: None,
         tax_treatment: Default::default(),
+        backorder_policy: Default::default(),
     }
 }
 
@@ -205,6 +206,8 @@ impl World {
             warehouse_id: warehouse,
             code: "WH-1".into(),
             name: "Main".into(),
+            route: Default::default(),
+            reservation: Default::default(),
         });
         let customer = h.id();
         h.ok(RegisterCustomer {
@@ -225,6 +228,8 @@ impl World {
                 list_price: usd(price),
                 category: None,
                 floor_price: None,
+                tracking: Default::default(),
+                substitutes: vec![],
             });
             product_id
         };

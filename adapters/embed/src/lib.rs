@@ -66,12 +66,13 @@ pub use o2c_core as core;
 pub use o2c_core::{
     Actor, ActorId, Book, ChainVerifier, Command, CommandContext, Commit, CompanyId, CurrencyCode,
     CustomerGroupId, CustomerId, DomainError, EntityKind, Event, EventStore, Hash, Head, InvoiceId,
-    MemoryStore, Money, OrderId, PaymentId, Policy, PriceListId, PriceRuleId, ProductId, RecordedEvent,
-    Request, Role, SealedEvent, ShipmentId, StoreError, StreamId, StreamKind, WarehouseId,
+    LocationId, MemoryStore, Money, OperationId, OrderId, PaymentId, Policy, PriceListId, PriceRuleId,
+    ProductId, RecordedEvent, Request, Role, SealedEvent, ShipmentId, StoreError, StreamId, StreamKind,
+    WarehouseId, WaveId,
 };
 pub use o2c_core::{
-    access, codec, company, customer, envelope, ids, invoice, money, order, payment, pricing, product,
-    shipment, stock, store, stream, warehouse,
+    access, codec, company, customer, envelope, ids, invoice, location, money, order, payment, picking,
+    pricing, product, shipment, stock, store, stream, unit, warehouse,
 };
 pub use o2c_core::{chrono, rust_decimal, uuid};
 pub use o2c_sled::{Durability, SledOptions, SledStore};

@@ -18,15 +18,21 @@ use serde::{Deserialize, Serialize};
 
 use super::confirmation::{CreditHold, recheck};
 use super::quotation::{RequestedLine, approval_reasons, changed, price_line, priced_new_line};
+use super::reservation::{
+    QuantReservation, apply_quants, auto_reserve, quants_or_legacy, release_everything,
+};
 use super::{
-    LineQuantity, OPEN, OrderLine, OrderStatus, QUOTATION, QuotedLine, SalesOrder, release, reserved_lines,
+    BackorderPolicy, LineQuantity, OPEN, OrderLine, OrderStatus, QUOTATION, QuotedLine, SalesOrder,
+    ShippingPolicy,
 };
 use crate::book::Book;
 use crate::context::CommandContext;
 use crate::error::DomainError;
 use crate::event::Event;
 use crate::ids::{ActorId, OrderId};
+use crate::location::LocationKind;
 use crate::pricing::{PriceSource, Quote};
+use crate::stock::{StockMove, apply_move};
 use crate::validate;
 
 /// Command: change a line of a quotation or a confirmed order. Omitted fields stay as
@@ -117,6 +123,35 @@ pub struct OrderReopened {
     pub credit_hold: Option<CreditHold>,
 }
 
+/// Command: set how an order ships: its shipping policy, its own backorder policy (none:
+/// the customer's), and whether it is urgent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetFulfilmentPolicy {
+    /// The order (not closed or cancelled).
+    pub order_id: OrderId,
+    /// When it may ship.
+    pub shipping_policy: ShippingPolicy,
+    /// What happens to the rest after a partial shipment.
+    #[serde(default)]
+    pub backorder_policy: Option<BackorderPolicy>,
+    /// Serve it first when stock is short.
+    #[serde(default)]
+    pub urgent: bool,
+}
+
+/// Event: an order's fulfilment policy was set.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FulfilmentPolicySet {
+    /// The order.
+    pub order_id: OrderId,
+    /// When it may ship.
+    pub shipping_policy: ShippingPolicy,
+    /// Its own backorder policy.
+    pub backorder_policy: Option<BackorderPolicy>,
+    /// Urgent.
+    pub urgent: bool,
+}
+
 /// Command: close a confirmed order: what has not shipped is no longer expected.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CloseOrder {
@@ -152,8 +187,12 @@ pub struct OrderLineChanged {
     pub discount_percent: Decimal,
     /// Promised date.
     pub promised_date: Option<NaiveDate>,
-    /// Reservation released because the quantity went down.
+    /// Reservation released because the quantity went down, in the line's unit.
     pub released: Decimal,
+    /// The quants released (none in logs written before quants existed: the order
+    /// warehouse's stock location, untracked).
+    #[serde(default)]
+    pub released_quants: Vec<QuantReservation>,
     /// Why.
     pub reason: String,
     /// The credit hold a raised quantity calls for, if any.
@@ -180,8 +219,15 @@ pub struct OrderLineAdded {
 pub struct OrderClosed {
     /// The order.
     pub order_id: OrderId,
-    /// Reservations released.
+    /// Reservations released, in the lines' units.
     pub released: Vec<LineQuantity>,
+    /// The quants released (none in logs written before quants existed: the order
+    /// warehouse's stock location, untracked).
+    #[serde(default)]
+    pub released_quants: Vec<QuantReservation>,
+    /// Picked goods brought back from packing or output to stock.
+    #[serde(default)]
+    pub returned: Vec<StockMove>,
     /// Why.
     pub reason: String,
 }
@@ -191,8 +237,15 @@ pub struct OrderClosed {
 pub struct OrderCancelled {
     /// The order.
     pub order_id: OrderId,
-    /// Reservations released.
+    /// Reservations released, in the lines' units.
     pub released: Vec<LineQuantity>,
+    /// The quants released (none in logs written before quants existed: the order
+    /// warehouse's stock location, untracked).
+    #[serde(default)]
+    pub released_quants: Vec<QuantReservation>,
+    /// Picked goods brought back from packing or output to stock.
+    #[serde(default)]
+    pub returned: Vec<StockMove>,
     /// Why.
     pub reason: String,
 }
@@ -234,10 +287,19 @@ pub(crate) fn change_line(
         quantity,
         discount_percent,
         promised_date: cmd.promised_date.or(line.promised_date),
+        unit: Some(line.unit.clone()),
+        warehouse_id: Some(line.warehouse_id),
     };
     // Validates quantity and discount; on a quotation also re-prices for the new quantity.
     let date = ctx.business_date();
-    let repriced = price_line(book, order.price_list_id, line.line, &requested, date)?;
+    let repriced = price_line(
+        book,
+        order.warehouse_id,
+        order.price_list_id,
+        line.line,
+        &requested,
+        date,
+    )?;
     let keep_price = confirmed || matches!(line.price_source, PriceSource::Manual { .. });
     let price = if keep_price {
         Quote {
@@ -250,15 +312,20 @@ pub(crate) fn change_line(
             source: repriced.price_source,
         }
     };
-    if quantity < line.delivered {
+    // Never below what has shipped, is on its way, or was cancelled.
+    let floor = line.delivered + line.in_process() + line.cancelled;
+    if quantity < floor {
         return Err(DomainError::QuantityBelowDelivered {
             order_id: order.id,
             line: line.line,
             quantity,
-            delivered: line.delivered,
+            delivered: floor,
         });
     }
-    let released = (line.reserved - (quantity - line.delivered)).max(Decimal::ZERO);
+    let in_stock = line.reserved - line.in_process();
+    let still_needed = quantity - floor;
+    let released = (in_stock - still_needed).max(Decimal::ZERO);
+    let released_quants = release_from_stock(book, line, line.to_stock(released));
     let credit_hold = if confirmed {
         recheck(book, order, order.value_of(line, quantity - line.quantity), date)?
     } else {
@@ -273,9 +340,38 @@ pub(crate) fn change_line(
         discount_percent,
         promised_date: requested.promised_date,
         released,
+        released_quants,
         reason: cmd.reason.clone(),
         credit_hold,
     })])
+}
+
+/// The stock allocations of a line to release for `quantity` stock units, the most
+/// recently reserved first.
+fn release_from_stock(book: &Book, line: &OrderLine, quantity: Decimal) -> Vec<QuantReservation> {
+    let mut remaining = quantity;
+    let mut released = Vec::new();
+    for a in line.allocations.iter().rev() {
+        if remaining <= Decimal::ZERO {
+            break;
+        }
+        if book
+            .location(a.location_id)
+            .is_none_or(|l| l.kind != LocationKind::Stock)
+        {
+            continue;
+        }
+        let take = a.quantity.min(remaining);
+        remaining -= take;
+        released.push(QuantReservation {
+            line: line.line,
+            product_id: line.product_id,
+            location_id: a.location_id,
+            lot: a.lot.clone(),
+            quantity: take,
+        });
+    }
+    released
 }
 
 pub(crate) fn add_line(
@@ -319,6 +415,17 @@ pub(crate) fn add_line(
     })])
 }
 
+pub(crate) fn set_fulfilment(book: &Book, cmd: &SetFulfilmentPolicy) -> Result<Vec<Event>, DomainError> {
+    let order = book.require_order(cmd.order_id)?;
+    order.require_status(&[OrderStatus::Draft, OrderStatus::Sent, OrderStatus::Confirmed])?;
+    Ok(vec![Event::FulfilmentPolicySet(FulfilmentPolicySet {
+        order_id: order.id,
+        shipping_policy: cmd.shipping_policy,
+        backorder_policy: cmd.backorder_policy,
+        urgent: cmd.urgent,
+    })])
+}
+
 pub(crate) fn hold(book: &Book, cmd: &HoldOrder) -> Result<Vec<Event>, DomainError> {
     let order = book.require_order(cmd.order_id)?;
     order.require_status(OPEN)?;
@@ -332,26 +439,37 @@ pub(crate) fn hold(book: &Book, cmd: &HoldOrder) -> Result<Vec<Event>, DomainErr
     })])
 }
 
-pub(crate) fn release_hold(book: &Book, cmd: &ReleaseOrder) -> Result<Vec<Event>, DomainError> {
+pub(crate) fn release_hold(
+    book: &Book,
+    cmd: &ReleaseOrder,
+    ctx: &CommandContext,
+) -> Result<Vec<Event>, DomainError> {
     let order = book.require_order(cmd.order_id)?;
     order.require_status(OPEN)?;
     validate::name("reason", &cmd.reason)?;
     if order.hold.is_none() {
         return Err(DomainError::OrderNotHeld { order_id: order.id });
     }
-    Ok(vec![Event::OrderReleased(OrderReleased {
+    let mut after = order.clone();
+    after.hold = None;
+    let mut events = vec![Event::OrderReleased(OrderReleased {
         order_id: order.id,
         reason: cmd.reason.clone(),
-    })])
+    })];
+    events.extend(auto_reserve(book, &after, ctx.business_date()));
+    Ok(events)
 }
 
 pub(crate) fn close(book: &Book, cmd: &CloseOrder) -> Result<Vec<Event>, DomainError> {
     let order = book.require_order(cmd.order_id)?;
     order.require_status(OPEN)?;
     validate::name("reason", &cmd.reason)?;
+    let (released, released_quants, returned) = release_everything(book, order);
     Ok(vec![Event::OrderClosed(OrderClosed {
         order_id: order.id,
-        released: reserved_lines(order),
+        released,
+        released_quants,
+        returned,
         reason: cmd.reason.clone(),
     })])
 }
@@ -371,11 +489,16 @@ pub(crate) fn reopen(
         .map(|l| order.value_of(l, l.open_quantity()))
         .sum();
     let credit_hold = recheck(book, order, added, ctx.business_date())?;
-    Ok(vec![Event::OrderReopened(OrderReopened {
+    let mut after = order.clone();
+    after.status = OrderStatus::Confirmed;
+    after.credit_hold = credit_hold.clone();
+    let mut events = vec![Event::OrderReopened(OrderReopened {
         order_id: order.id,
         reason: cmd.reason.clone(),
         credit_hold,
-    })])
+    })];
+    events.extend(auto_reserve(book, &after, ctx.business_date()));
+    Ok(events)
 }
 
 pub(crate) fn cancel(book: &Book, cmd: &CancelOrder) -> Result<Vec<Event>, DomainError> {
@@ -386,22 +509,46 @@ pub(crate) fn cancel(book: &Book, cmd: &CancelOrder) -> Result<Vec<Event>, Domai
     if order.has_shipped() {
         return Err(DomainError::OrderHasShipments { order_id: order.id });
     }
+    let (released, released_quants, returned) = release_everything(book, order);
     Ok(vec![Event::OrderCancelled(OrderCancelled {
         order_id: order.id,
-        released: reserved_lines(order),
+        released,
+        released_quants,
+        returned,
         reason: cmd.reason.clone(),
     })])
 }
 
+/// Folds the release of everything an order held: reservations, and picked goods back to
+/// stock.
+fn release_all(
+    book: &mut Book,
+    order_id: OrderId,
+    lines: &[LineQuantity],
+    quants: &[QuantReservation],
+    returned: &[StockMove],
+    date: NaiveDate,
+) {
+    let Some(warehouse) = book.orders.get(&order_id).map(|o| o.warehouse_id) else {
+        return;
+    };
+    let quants = quants_or_legacy(warehouse, lines, quants);
+    apply_quants(book, order_id, &quants, Decimal::NEGATIVE_ONE);
+    for m in returned {
+        apply_move(book, m, false, date);
+    }
+}
+
 /// Folds the amendment events.
-pub(crate) fn apply(book: &mut Book, event: &Event, actor: &ActorId) {
+pub(crate) fn apply(book: &mut Book, event: &Event, actor: &ActorId, date: NaiveDate) {
     match event {
         Event::OrderLineChanged(e) => {
             let Some(order) = book.orders.get_mut(&e.order_id) else {
                 return;
             };
             let quotation = order.status.is_quotation();
-            let mut released = None;
+            let warehouse = order.warehouse_id;
+            let mut released = Vec::new();
             let mut price_changed = false;
             if let Some(line) = order.line_mut(e.line) {
                 price_changed = line.quantity != e.quantity
@@ -413,7 +560,7 @@ pub(crate) fn apply(book: &mut Book, event: &Event, actor: &ActorId) {
                 line.discount_percent = e.discount_percent;
                 line.promised_date = e.promised_date;
                 if e.released > Decimal::ZERO {
-                    released = Some(LineQuantity {
+                    released.push(LineQuantity {
                         line: line.line,
                         product_id: line.product_id,
                         quantity: e.released,
@@ -426,9 +573,8 @@ pub(crate) fn apply(book: &mut Book, event: &Event, actor: &ActorId) {
             if e.credit_hold.is_some() {
                 order.credit_hold = e.credit_hold.clone();
             }
-            if let Some(released) = released {
-                release(book, e.order_id, &[released]);
-            }
+            let quants = quants_or_legacy(warehouse, &released, &e.released_quants);
+            apply_quants(book, e.order_id, &quants, Decimal::NEGATIVE_ONE);
         }
         Event::OrderLineAdded(e) => {
             if let Some(order) = book.orders.get_mut(&e.order_id) {
@@ -436,6 +582,13 @@ pub(crate) fn apply(book: &mut Book, event: &Event, actor: &ActorId) {
                 if e.credit_hold.is_some() {
                     order.credit_hold = e.credit_hold.clone();
                 }
+            }
+        }
+        Event::FulfilmentPolicySet(e) => {
+            if let Some(order) = book.orders.get_mut(&e.order_id) {
+                order.shipping_policy = e.shipping_policy;
+                order.backorder_policy = e.backorder_policy;
+                order.urgent = e.urgent;
             }
         }
         Event::OrderHeld(e) => {
@@ -449,7 +602,14 @@ pub(crate) fn apply(book: &mut Book, event: &Event, actor: &ActorId) {
             }
         }
         Event::OrderClosed(e) => {
-            release(book, e.order_id, &e.released);
+            release_all(
+                book,
+                e.order_id,
+                &e.released,
+                &e.released_quants,
+                &e.returned,
+                date,
+            );
             if let Some(order) = book.orders.get_mut(&e.order_id) {
                 order.status = OrderStatus::Closed;
             }
@@ -463,7 +623,14 @@ pub(crate) fn apply(book: &mut Book, event: &Event, actor: &ActorId) {
             }
         }
         Event::OrderCancelled(e) => {
-            release(book, e.order_id, &e.released);
+            release_all(
+                book,
+                e.order_id,
+                &e.released,
+                &e.released_quants,
+                &e.returned,
+                date,
+            );
             if let Some(order) = book.orders.get_mut(&e.order_id) {
                 order.status = OrderStatus::Cancelled;
             }

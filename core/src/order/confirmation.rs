@@ -21,6 +21,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::quotation::{require_active, unapproved_reasons};
+use super::reservation::auto_reserve;
 use super::{OPEN, SalesOrder, approval_reasons, require_quotation};
 use crate::book::Book;
 use crate::context::CommandContext;
@@ -228,14 +229,19 @@ pub(crate) fn confirm(
                 .round(order.value_of(l, l.quantity), currency.decimals)
         })
         .sum();
-    Ok(vec![Event::OrderConfirmed(OrderConfirmed {
+    let mut after = order.clone();
+    after.status = super::OrderStatus::Confirmed;
+    after.credit_hold = credit_hold.clone();
+    let mut events = vec![Event::OrderConfirmed(OrderConfirmed {
         order_id: order.id,
         customer_id: customer.id,
         amount: Money::new(amount, order.currency),
         exposure: figures.exposure,
         credit_limit: figures.limit,
         credit_hold,
-    })])
+    })];
+    events.extend(auto_reserve(book, &after, today));
+    Ok(events)
 }
 
 pub(crate) fn release_credit_hold(
@@ -259,7 +265,9 @@ pub(crate) fn release_credit_hold(
     }
     let customer = book.require_customer(order.customer_id)?;
     let figures = credit_figures(book, customer, Decimal::ZERO, ctx.business_date())?;
-    Ok(vec![Event::CreditHoldReleased(CreditHoldReleased {
+    let mut after = order.clone();
+    after.credit_hold = None;
+    let mut events = vec![Event::CreditHoldReleased(CreditHoldReleased {
         order_id: order.id,
         exposure: figures.exposure,
         credit_limit: figures.limit,
@@ -267,7 +275,9 @@ pub(crate) fn release_credit_hold(
             .overdue
             .map_or(Money::zero(company.base_currency.code), |(amount, _)| amount),
         note: cmd.note.clone(),
-    })])
+    })];
+    events.extend(auto_reserve(book, &after, ctx.business_date()));
+    Ok(events)
 }
 
 /// Folds the confirmation events.

@@ -17,6 +17,7 @@ pub mod amendment;
 pub mod confirmation;
 pub mod quotation;
 pub mod reservation;
+pub mod substitution;
 
 use std::collections::BTreeSet;
 
@@ -28,10 +29,11 @@ pub use amendment::*;
 pub use confirmation::*;
 pub use quotation::*;
 pub use reservation::*;
+pub use substitution::*;
 
 use crate::book::Book;
 use crate::error::DomainError;
-use crate::ids::{ActorId, CustomerId, OrderId, PriceListId, ProductId, WarehouseId};
+use crate::ids::{ActorId, CustomerId, LocationId, OrderId, PriceListId, ProductId, WarehouseId};
 use crate::money::{CurrencyCode, Money};
 use crate::pricing::PriceSource;
 
@@ -60,6 +62,27 @@ pub struct QuotedLine {
     /// The date promised to the customer.
     #[serde(default)]
     pub promised_date: Option<NaiveDate>,
+    /// Stock units per unit of the line (1 when the line is in the product's stock unit).
+    #[serde(default = "one")]
+    pub stock_per_unit: Decimal,
+    /// The warehouse that ships the line, when not the order's.
+    #[serde(default)]
+    pub warehouse_id: Option<WarehouseId>,
+}
+
+fn one() -> Decimal {
+    Decimal::ONE
+}
+
+/// Goods held for an order line at one location (and lot), in the product's stock unit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Allocation {
+    /// Where the goods are.
+    pub location_id: LocationId,
+    /// Their lot or serial number.
+    pub lot: Option<String>,
+    /// How much.
+    pub quantity: Decimal,
 }
 
 /// A quantity of one order line, as moved by a reservation, a shipment or a release.
@@ -69,8 +92,28 @@ pub struct LineQuantity {
     pub line: u32,
     /// The line's product.
     pub product_id: ProductId,
-    /// The quantity, in the product's unit.
+    /// The quantity, in the line's unit.
     pub quantity: Decimal,
+}
+
+/// When an order may ship.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ShippingPolicy {
+    /// Ship whatever is ready (partial shipments).
+    #[default]
+    AsSoonAsPossible,
+    /// Ship only when everything open is ready, in one shipment.
+    WhenComplete,
+}
+
+/// What happens to the rest of an order after a partial shipment.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BackorderPolicy {
+    /// The rest stays open as a backorder.
+    #[default]
+    CreateBackorder,
+    /// The rest is cancelled.
+    CancelRest,
 }
 
 /// Where an order is in its life.
@@ -145,10 +188,22 @@ pub struct OrderLine {
     pub discount_percent: Decimal,
     /// Date promised to the customer.
     pub promised_date: Option<NaiveDate>,
-    /// Reserved in the warehouse and not yet shipped.
+    /// Stock units per unit of the line.
+    pub stock_per_unit: Decimal,
+    /// The warehouse that ships the line.
+    pub warehouse_id: WarehouseId,
+    /// Reserved for the line and not yet shipped (in stock, or picked and on its way).
     pub reserved: Decimal,
+    /// Moved out of stock by picking (three- and two-step routes), cumulative.
+    pub picked: Decimal,
+    /// Moved from packing to output (three-step route), cumulative.
+    pub packed: Decimal,
     /// Shipped to the customer.
     pub delivered: Decimal,
+    /// No longer expected: cancelled by the backorder policy after a shipment.
+    pub cancelled: Decimal,
+    /// Where the reserved goods are, by location and lot, in stock units.
+    pub allocations: Vec<Allocation>,
     /// On draft invoices.
     pub invoicing: Decimal,
     /// On posted invoices.
@@ -156,7 +211,7 @@ pub struct OrderLine {
 }
 
 impl OrderLine {
-    pub(crate) fn from_quoted(q: &QuotedLine) -> Self {
+    pub(crate) fn from_quoted(q: &QuotedLine, order_warehouse: WarehouseId) -> Self {
         Self {
             line: q.line,
             product_id: q.product_id,
@@ -166,16 +221,57 @@ impl OrderLine {
             price_source: q.price_source.clone(),
             discount_percent: q.discount_percent,
             promised_date: q.promised_date,
+            stock_per_unit: q.stock_per_unit,
+            warehouse_id: q.warehouse_id.unwrap_or(order_warehouse),
             reserved: Decimal::ZERO,
+            picked: Decimal::ZERO,
+            packed: Decimal::ZERO,
             delivered: Decimal::ZERO,
+            cancelled: Decimal::ZERO,
+            allocations: Vec::new(),
             invoicing: Decimal::ZERO,
             invoiced: Decimal::ZERO,
         }
     }
 
-    /// Still to ship (ordered minus delivered).
+    /// Still to ship (ordered minus delivered and cancelled).
     pub fn open_quantity(&self) -> Decimal {
-        self.quantity - self.delivered
+        self.quantity - self.delivered - self.cancelled
+    }
+
+    /// Picked (or packed) and not yet shipped: on its way through packing or output.
+    pub fn in_process(&self) -> Decimal {
+        self.picked - self.delivered.min(self.picked)
+    }
+
+    /// A quantity of the line in the product's stock unit.
+    pub fn to_stock(&self, quantity: Decimal) -> Decimal {
+        quantity * self.stock_per_unit
+    }
+
+    /// Stock held for the line at a location, all lots.
+    pub fn allocated_at(&self, location: LocationId) -> Decimal {
+        self.allocations
+            .iter()
+            .filter(|a| a.location_id == location)
+            .map(|a| a.quantity)
+            .sum()
+    }
+
+    pub(crate) fn allocate(&mut self, location_id: LocationId, lot: Option<&str>, quantity: Decimal) {
+        match self
+            .allocations
+            .iter_mut()
+            .find(|a| a.location_id == location_id && a.lot.as_deref() == lot)
+        {
+            Some(a) => a.quantity += quantity,
+            None => self.allocations.push(Allocation {
+                location_id,
+                lot: lot.map(str::to_string),
+                quantity,
+            }),
+        }
+        self.allocations.retain(|a| !a.quantity.is_zero());
     }
 
     /// Open and not yet reserved.
@@ -234,6 +330,14 @@ pub struct SalesOrder {
     pub credit_hold: Option<CreditHold>,
     /// The reason of a manual hold, while held.
     pub hold: Option<String>,
+    /// When the order may ship.
+    pub shipping_policy: ShippingPolicy,
+    /// What happens to the rest after a partial shipment (none: the customer's policy).
+    pub backorder_policy: Option<BackorderPolicy>,
+    /// Urgent orders are served first when stock is short.
+    pub urgent: bool,
+    /// Log position of the confirmation (confirmation order, for serving priority).
+    pub confirmed_at: Option<u64>,
 }
 
 impl SalesOrder {
@@ -265,7 +369,7 @@ impl SalesOrder {
     /// not yet on a posted invoice, at net prices (exact).
     pub fn uninvoiced_value(&self) -> Decimal {
         let expected = |l: &OrderLine| match self.status {
-            OrderStatus::Confirmed => l.quantity,
+            OrderStatus::Confirmed => l.quantity - l.cancelled,
             OrderStatus::Closed => l.delivered,
             OrderStatus::Draft | OrderStatus::Sent | OrderStatus::Cancelled => Decimal::ZERO,
         };
@@ -318,7 +422,7 @@ impl SalesOrder {
     pub fn invoicing_status(&self) -> InvoicingStatus {
         let expected = |l: &OrderLine| match self.status {
             OrderStatus::Closed => l.delivered,
-            _ => l.quantity,
+            _ => l.quantity - l.cancelled,
         };
         if self.lines.iter().any(|l| l.to_invoice() > Decimal::ZERO) {
             InvoicingStatus::ToInvoice
@@ -338,7 +442,23 @@ impl SalesOrder {
     /// Adds a line from an event, remembering its number.
     pub(crate) fn push_line(&mut self, line: &QuotedLine) {
         self.last_line = self.last_line.max(line.line);
-        self.lines.push(OrderLine::from_quoted(line));
+        self.lines.push(OrderLine::from_quoted(line, self.warehouse_id));
+    }
+
+    /// True when a confirmed, unheld order has open quantities not reserved.
+    pub fn is_waiting(&self) -> bool {
+        self.status == OrderStatus::Confirmed
+            && self.active_hold().is_none()
+            && self.lines.iter().any(|l| l.unreserved() > Decimal::ZERO)
+    }
+
+    /// The earliest promised date among lines still open (none when no open line has one).
+    pub fn earliest_promise(&self) -> Option<NaiveDate> {
+        self.lines
+            .iter()
+            .filter(|l| l.open_quantity() > Decimal::ZERO)
+            .filter_map(|l| l.promised_date)
+            .min()
     }
 
     /// Refuses unless the order's status is one of `allowed`, with the error that names
@@ -383,38 +503,4 @@ pub(crate) fn require_confirmed(book: &Book, order_id: OrderId) -> Result<&Sales
     let order = book.require_order(order_id)?;
     order.require_status(OPEN)?;
     Ok(order)
-}
-
-/// What each line of the order has reserved (lines with a reservation only): what shipping
-/// everything takes, and what closing or cancelling releases.
-pub(crate) fn reserved_lines(order: &SalesOrder) -> Vec<LineQuantity> {
-    order
-        .lines
-        .iter()
-        .filter(|l| l.reserved > Decimal::ZERO)
-        .map(|l| LineQuantity {
-            line: l.line,
-            product_id: l.product_id,
-            quantity: l.reserved,
-        })
-        .collect()
-}
-
-/// Folds a release of reservations into the order's lines and the warehouse's stock.
-pub(crate) fn release(book: &mut Book, order_id: OrderId, released: &[LineQuantity]) {
-    let Some(order) = book.orders.get_mut(&order_id) else {
-        return;
-    };
-    let warehouse = order.warehouse_id;
-    for r in released {
-        if let Some(line) = order.line_mut(r.line) {
-            line.reserved -= r.quantity;
-        }
-    }
-    for r in released {
-        book.stock
-            .entry(r.product_id)
-            .or_default()
-            .unreserve(warehouse, r.quantity);
-    }
 }

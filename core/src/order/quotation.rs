@@ -15,7 +15,10 @@ use chrono::{Days, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::{MAX_ORDER_LINES, OrderLine, OrderStatus, QuotedLine, SalesOrder, require_quotation};
+use super::{
+    BackorderPolicy, MAX_ORDER_LINES, OrderLine, OrderStatus, QuotedLine, SalesOrder, ShippingPolicy,
+    require_quotation,
+};
 use crate::book::Book;
 use crate::context::CommandContext;
 use crate::customer::Customer;
@@ -39,16 +42,27 @@ pub struct RequestedLine {
     /// The date promised to the customer.
     #[serde(default)]
     pub promised_date: Option<NaiveDate>,
+    /// The unit of `quantity` (default: the product's stock unit); any unit of its
+    /// category that is a whole number of stock units' worth.
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// The warehouse shipping this line, when not the order's (needs the company setting
+    /// `multi_warehouse_orders`).
+    #[serde(default)]
+    pub warehouse_id: Option<WarehouseId>,
 }
 
 impl RequestedLine {
-    /// A line for `quantity` of a product, without discount or promised date.
+    /// A line for `quantity` of a product in its stock unit, without discount or promised
+    /// date, shipped from the order's warehouse.
     pub fn new(product_id: ProductId, quantity: Decimal) -> Self {
         Self {
             product_id,
             quantity,
             discount_percent: Decimal::ZERO,
             promised_date: None,
+            unit: None,
+            warehouse_id: None,
         }
     }
 }
@@ -68,6 +82,15 @@ pub struct CreateQuotation {
     /// The customer's own reference (purchase order number), may be empty.
     #[serde(default)]
     pub customer_reference: String,
+    /// When the order may ship.
+    #[serde(default)]
+    pub shipping_policy: ShippingPolicy,
+    /// What happens to the rest after a partial shipment (default: the customer's policy).
+    #[serde(default)]
+    pub backorder_policy: Option<BackorderPolicy>,
+    /// Serve this order first when stock is short.
+    #[serde(default)]
+    pub urgent: bool,
 }
 
 /// Command: add a line to a quotation (draft or sent).
@@ -77,7 +100,7 @@ pub struct AddQuotationLine {
     pub order_id: OrderId,
     /// The product.
     pub product_id: ProductId,
-    /// Quantity in the product's unit.
+    /// Quantity in the line's unit.
     pub quantity: Decimal,
     /// Line discount, percent.
     #[serde(default)]
@@ -85,6 +108,12 @@ pub struct AddQuotationLine {
     /// The date promised to the customer.
     #[serde(default)]
     pub promised_date: Option<NaiveDate>,
+    /// The line's unit (default: the product's stock unit).
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// The warehouse shipping the line, when not the order's.
+    #[serde(default)]
+    pub warehouse_id: Option<WarehouseId>,
 }
 
 /// Command: remove a line from a quotation.
@@ -163,6 +192,15 @@ pub struct QuotationCreated {
     /// Last day it may be confirmed.
     #[serde(default)]
     pub valid_until: Option<NaiveDate>,
+    /// When the order may ship.
+    #[serde(default)]
+    pub shipping_policy: ShippingPolicy,
+    /// Its own backorder policy, if any.
+    #[serde(default)]
+    pub backorder_policy: Option<BackorderPolicy>,
+    /// Urgent.
+    #[serde(default)]
+    pub urgent: bool,
 }
 
 /// Event: a line was added to a quotation.
@@ -296,7 +334,8 @@ pub fn approval_reasons(book: &Book, order: &SalesOrder) -> Vec<ApprovalReason> 
         }
         let floor = book.product(line.product_id).and_then(|p| p.floor_price);
         if let Some(floor) = floor {
-            let net = order.net_unit_price(line);
+            // The floor is per stock unit.
+            let net = order.net_unit_price(line) / line.stock_per_unit;
             if net < floor.amount {
                 reasons.push(ApprovalReason::BelowFloorPrice {
                     line: line.line,
@@ -319,26 +358,55 @@ pub(crate) fn price_list_for(book: &Book, customer_id: CustomerId) -> Option<Pri
 }
 
 /// Prices a requested line on `date` through `price_list`.
+/// Prices a requested line on `date` through `price_list`: the line's unit (the product's
+/// stock unit unless another unit of its category is asked for), the exact number of stock
+/// units per line unit, the unit price for the line's unit (the stock unit's price times
+/// that number, exact), and the shipping warehouse when it is not the order's.
 pub(crate) fn price_line(
     book: &Book,
+    order_warehouse: WarehouseId,
     price_list: Option<PriceListId>,
     line: u32,
     requested: &RequestedLine,
     date: NaiveDate,
 ) -> Result<QuotedLine, DomainError> {
     let product = book.require_product(requested.product_id)?;
-    validate::quantity(requested.quantity, &product.unit)?;
+    let stock_unit = book.unit_of(product);
+    let line_unit = match &requested.unit {
+        Some(code) => book.require_unit(code, product)?,
+        None => stock_unit.clone(),
+    };
+    validate::quantity(requested.quantity, &line_unit.as_unit())?;
     validate::percent("discount_percent", requested.discount_percent)?;
-    let quote = pricing::quote(book, price_list, product, requested.quantity, date)?;
+    let stock_per_unit = line_unit.stock_per_unit(&stock_unit)?;
+    let stock_quantity = line_unit.convert(requested.quantity, &stock_unit)?;
+    let warehouse_id = match requested.warehouse_id {
+        Some(warehouse) if warehouse != order_warehouse => {
+            book.require_warehouse(warehouse)?;
+            if !book.require_company()?.settings.multi_warehouse_orders {
+                return Err(DomainError::MultiWarehouseNotAllowed {
+                    warehouse_id: warehouse,
+                });
+            }
+            Some(warehouse)
+        }
+        _ => None,
+    };
+    let quote = pricing::quote(book, price_list, product, stock_quantity, date)?;
     Ok(QuotedLine {
         line,
         product_id: product.id,
         quantity: requested.quantity,
-        unit: product.unit.code.clone(),
-        unit_price: quote.unit_price,
+        unit: line_unit.code.clone(),
+        unit_price: Money::new(
+            quote.unit_price.amount * stock_per_unit,
+            quote.unit_price.currency,
+        ),
         price_source: quote.source,
         discount_percent: requested.discount_percent,
         promised_date: requested.promised_date,
+        stock_per_unit,
+        warehouse_id,
     })
 }
 
@@ -376,7 +444,7 @@ pub(crate) fn create(
     let date = ctx.business_date();
     let lines = (1u32..)
         .zip(&cmd.lines)
-        .map(|(n, requested)| price_line(book, price_list, n, requested, date))
+        .map(|(n, requested)| price_line(book, cmd.warehouse_id, price_list, n, requested, date))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(vec![Event::QuotationCreated(QuotationCreated {
         order_id: cmd.order_id,
@@ -387,6 +455,9 @@ pub(crate) fn create(
         lines,
         price_list_id: price_list,
         valid_until: Some(valid_until(book, ctx)?),
+        shipping_policy: cmd.shipping_policy,
+        backorder_policy: cmd.backorder_policy,
+        urgent: cmd.urgent,
     })])
 }
 
@@ -410,6 +481,8 @@ impl AddQuotationLine {
             quantity: self.quantity,
             discount_percent: self.discount_percent,
             promised_date: self.promised_date,
+            unit: self.unit.clone(),
+            warehouse_id: self.warehouse_id,
         }
     }
 }
@@ -427,6 +500,7 @@ pub(crate) fn priced_new_line(
     // The quotation's own price list, until a revalidation re-reads the customer's.
     price_line(
         book,
+        order.warehouse_id,
         order.price_list_id,
         order.next_line_number(),
         requested,
@@ -577,7 +651,11 @@ pub(crate) fn apply(book: &mut Book, event: &Event, actor: &ActorId) {
                 currency: e.currency,
                 customer_reference: e.customer_reference.clone(),
                 status: OrderStatus::Draft,
-                lines: e.lines.iter().map(OrderLine::from_quoted).collect(),
+                lines: e
+                    .lines
+                    .iter()
+                    .map(|l| OrderLine::from_quoted(l, e.warehouse_id))
+                    .collect(),
                 last_line: e.lines.iter().map(|l| l.line).max().unwrap_or(0),
                 price_list_id: e.price_list_id,
                 order_discount_percent: Decimal::ZERO,
@@ -589,6 +667,10 @@ pub(crate) fn apply(book: &mut Book, event: &Event, actor: &ActorId) {
                 approved_reasons: Vec::new(),
                 credit_hold: None,
                 hold: None,
+                shipping_policy: e.shipping_policy,
+                backorder_policy: e.backorder_policy,
+                urgent: e.urgent,
+                confirmed_at: None,
             },
         );
         return;
