@@ -1,15 +1,21 @@
 //! Shared steps of the scenarios: receiving, quoting, confirming, shipping, invoicing, paying.
 
-use crate::support::{ALL_ROLES, World, dec, person};
+use crate::support::{ALL_ROLES, COMPANY, World, dec, person};
 use o2c::customer::Customer;
 use o2c::invoice::{CreateInvoice, Invoice, PostInvoice};
+use o2c::location::{LocationKind, standard_location, virtual_location};
 use o2c::money::{Currency, CurrencyCode, Money};
-use o2c::order::{ConfirmOrder, CreateQuotation, OrderLine, RequestedLine, ReserveStock, SalesOrder};
+use o2c::order::{
+    ConfirmOrder, CreateQuotation, OrderLine, QuantReservation, RequestedLine, ReserveStock, SalesOrder,
+};
 use o2c::payment::{AllocatePayment, Payment, PaymentMethod, ReceivePayment};
+use o2c::picking::LineMove;
 use o2c::shipment::{ShipLine, ShipOrder};
-use o2c::stock::{ReceiveStock, StockLevel};
+use o2c::stock::{ReceiveStock, StockLevel, StockMove};
 use o2c::uuid::Uuid;
-use o2c::{CommandContext, Event, InvoiceId, OrderId, Outcome, PaymentId, ProductId, Request, ShipmentId};
+use o2c::{
+    CommandContext, Event, InvoiceId, LocationId, OrderId, Outcome, PaymentId, ProductId, Request, ShipmentId,
+};
 
 pub(crate) fn usd_code() -> CurrencyCode {
     CurrencyCode::new("USD").unwrap()
@@ -40,6 +46,47 @@ pub(crate) fn receive(w: &mut World, product_id: ProductId, quantity: &str) -> O
 
 pub(crate) fn level(w: &World, product: ProductId) -> StockLevel {
     w.h.engine.read(|book| book.stock_level(product, w.warehouse))
+}
+
+/// The standard warehouse's stock location: where receipts land and reservations take from.
+pub(crate) fn stock_location(w: &World) -> LocationId {
+    standard_location(w.warehouse, LocationKind::Stock)
+}
+
+/// The company's virtual customers location: where shipments go.
+pub(crate) fn customers_location() -> LocationId {
+    virtual_location(COMPANY, LocationKind::Customer)
+}
+
+/// Untracked goods reserved for an order line at the standard warehouse's stock location.
+pub(crate) fn reserved_in_stock(
+    w: &World,
+    line: u32,
+    product_id: ProductId,
+    quantity: &str,
+) -> QuantReservation {
+    QuantReservation {
+        line,
+        product_id,
+        location_id: stock_location(w),
+        lot: None,
+        quantity: dec(quantity),
+    }
+}
+
+/// Untracked goods of an order line shipped from the standard warehouse's stock location
+/// to the customers.
+pub(crate) fn shipped_from_stock(w: &World, line: u32, product_id: ProductId, quantity: &str) -> LineMove {
+    LineMove {
+        line,
+        movement: StockMove {
+            product_id,
+            from: stock_location(w),
+            to: customers_location(),
+            lot: None,
+            quantity: dec(quantity),
+        },
+    }
 }
 
 pub(crate) fn requested(lines: &[(ProductId, &str)]) -> Vec<RequestedLine> {

@@ -39,6 +39,10 @@ fn shipping_everything_reserved_delivers_it_and_takes_it_out_of_stock() {
             quantity: dec("2.5"),
         },
     ];
+    let moves = vec![
+        shipped_from_stock(&w, 1, widget, "4"),
+        shipped_from_stock(&w, 2, flour, "2.5"),
+    ];
     assert_eq!(
         event,
         Event::ShipmentDispatched(ShipmentDispatched {
@@ -47,7 +51,7 @@ fn shipping_everything_reserved_delivers_it_and_takes_it_out_of_stock() {
             customer_id,
             warehouse_id,
             lines: shipped.clone(),
-            moves: vec![],
+            moves: moves.clone(),
             carrier: String::new(),
             tracking_reference: String::new(),
             cancelled: vec![],
@@ -78,8 +82,19 @@ fn shipping_everything_reserved_delivers_it_and_takes_it_out_of_stock() {
     assert_eq!(order(&w, order_id).shipping_status(), ShippingStatus::Shipped);
     let shipment = w.h.engine.shipment(shipment_id).unwrap();
     assert_eq!(
-        (shipment.order_id, shipment.customer_id, shipment.lines),
-        (order_id, customer_id, shipped)
+        (
+            shipment.order_id,
+            shipment.customer_id,
+            shipment.lines,
+            shipment.moves
+        ),
+        (order_id, customer_id, shipped, moves)
+    );
+    assert_eq!(
+        w.h.engine
+            .read(|b| b.stock(widget).map(|s| s.at(customers_location()))),
+        Some(dec("4")),
+        "the shipped widgets are at the customers' location"
     );
 }
 
@@ -129,6 +144,18 @@ fn shipping_explicit_lines_leaves_a_backorder() {
             },
         ]
     );
+    assert_eq!(
+        e.moves,
+        vec![
+            shipped_from_stock(&w, 1, widget, "6"),
+            shipped_from_stock(&w, 2, gadget, "6"),
+        ]
+    );
+    assert_eq!(
+        (e.cancelled, e.released, e.returned),
+        (vec![], vec![], vec![]),
+        "the default backorder policy keeps the rest open"
+    );
     let widget_line = line(&w, order_id, 1);
     assert_eq!(widget_line.delivered, dec("6"));
     assert_eq!(order(&w, order_id).backorder(1), dec("4"));
@@ -168,6 +195,7 @@ fn the_backorder_ships_once_it_is_reserved() {
             quantity: dec("2")
         }]
     );
+    assert_eq!(shipment.moves, vec![shipped_from_stock(&w, 1, gadget, "2")]);
     assert_eq!(order(&w, order_id).backorder(1), Decimal::ZERO);
     assert_eq!(order(&w, order_id).shipping_status(), ShippingStatus::Shipped);
     assert_eq!(

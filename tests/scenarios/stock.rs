@@ -2,6 +2,7 @@
 
 use crate::common::*;
 use crate::support::{World, dec};
+use o2c::location::LocationKind;
 use o2c::order::{LineQuantity, ReserveStock, StockReserved};
 use o2c::rust_decimal::Decimal;
 use o2c::stock::{ReceiveStock, StockReceived};
@@ -90,8 +91,17 @@ fn reserving_with_full_availability_reserves_every_open_line() {
                     quantity: dec("2.5")
                 },
             ],
-            quants: vec![],
+            quants: vec![
+                reserved_in_stock(&w, 1, widget, "4"),
+                reserved_in_stock(&w, 2, flour, "2.5"),
+            ],
         })
+    );
+    assert_eq!(
+        w.h.engine
+            .read(|b| b.location(stock_location(&w)).map(|l| (l.kind, l.code.clone()))),
+        Some((LocationKind::Stock, "WH-1/Stock".to_string())),
+        "the goods are reserved where they were received: WH-1's stock location"
     );
     let widgets = level(&w, widget);
     assert_eq!(
@@ -135,7 +145,10 @@ fn reserving_with_partial_availability_leaves_the_rest_waiting() {
                     quantity: dec("4")
                 },
             ],
-            quants: vec![],
+            quants: vec![
+                reserved_in_stock(&w, 1, widget, "10"),
+                reserved_in_stock(&w, 2, gadget, "4"),
+            ],
         })
     );
     let gadget_line = line(&w, order_id, 2);
@@ -172,7 +185,7 @@ fn a_later_receipt_lets_the_next_reservation_take_the_rest() {
                 product_id: gadget,
                 quantity: dec("2")
             }],
-            quants: vec![],
+            quants: vec![reserved_in_stock(&w, 2, gadget, "2")],
         }),
         "only the waiting gadget line is reserved, and only what it still needs"
     );
@@ -210,7 +223,10 @@ fn two_lines_of_one_product_share_availability_first_line_first() {
                     quantity: dec("2")
                 },
             ],
-            quants: vec![],
+            quants: vec![
+                reserved_in_stock(&w, 1, widget, "3"),
+                reserved_in_stock(&w, 2, widget, "2"),
+            ],
         })
     );
     assert_eq!(level(&w, widget).reserved, dec("5"));
@@ -239,6 +255,7 @@ fn stock_reserved_for_one_order_is_not_available_to_another() {
             quantity: dec("3")
         }]
     );
+    assert_eq!(e.quants, vec![reserved_in_stock(&w, 1, widget, "3")]);
     let widgets = level(&w, widget);
     assert_eq!((widgets.reserved, widgets.available()), (dec("10"), dec("0")));
 }
@@ -279,6 +296,11 @@ fn stock_in_another_warehouse_is_not_reserved_for_the_order() {
             product_id: widget,
             quantity: dec("2")
         }]
+    );
+    assert_eq!(
+        e.quants,
+        vec![reserved_in_stock(&w, 1, widget, "2")],
+        "only goods in WH-1's stock location are reserved"
     );
     assert_eq!(
         w.h.engine.read(|b| b.stock_level(widget, east)).reserved,
