@@ -125,7 +125,7 @@ impl Book {
             Command::RegisterLocation(c) => location::register(self, c),
             Command::SetRemovalStrategy(c) => location::set_removal(self, c),
             Command::ReceiveStock(c) => stock::receive(self, c, ctx),
-            Command::AdjustInventory(c) => stock::adjust(self, c),
+            Command::AdjustInventory(c) => stock::adjust(self, c, ctx),
             Command::ScrapStock(c) => stock::scrap(self, c),
             Command::MoveStock(c) => stock::transfer(self, c),
             Command::CreateQuotation(c) => quotation::create(self, c, ctx),
@@ -273,7 +273,22 @@ impl Book {
                 );
             }
             Event::StockReceived(e) => stock::apply_received(self, e, date),
-            Event::InventoryAdjusted(e) => stock::apply_move(self, &e.stock_move, false, date),
+            Event::InventoryAdjusted(e) => {
+                if let Some(number) = &e.stock_move.lot {
+                    // A count may find a lot never received: it is known from then on.
+                    self.stock
+                        .entry(e.product_id)
+                        .or_default()
+                        .lots
+                        .entry(number.clone())
+                        .or_insert(stock::Lot {
+                            number: number.clone(),
+                            expires_on: None,
+                            received_on: date,
+                        });
+                }
+                stock::apply_move(self, &e.stock_move, false, date)
+            }
             Event::StockScrapped(e) => stock::apply_move(self, &e.stock_move, false, date),
             Event::StockMoved(e) => stock::apply_move(self, &e.stock_move, false, date),
             Event::QuotationCreated(_)

@@ -551,6 +551,12 @@ pub enum DomainError {
         /// The location.
         location_id: crate::ids::LocationId,
     },
+    /// Removal strategies are set on a warehouse's stock location (or a product category).
+    #[error("location {location_id} is not a warehouse's stock location")]
+    NotAWarehouseStockLocation {
+        /// The location.
+        location_id: crate::ids::LocationId,
+    },
     /// Another location has this code.
     #[error("location code {code:?} is already used")]
     LocationCodeAlreadyUsed {

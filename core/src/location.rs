@@ -11,9 +11,10 @@
 //! Standard and virtual location ids are derived from the warehouse's or the company's id
 //! (UUID v5 of the kind name), so they are the same in every replay.
 //!
-//! **Removal strategy** (which stock a reservation takes first): the strategy of the
-//! location or its nearest parent that has one; else the strategy of the product's
-//! category; else FIFO. FIFO takes the oldest receipt first (a lot's receipt date, else the
+//! **Removal strategy** (which stock a reservation takes first): reservations search a
+//! warehouse's stock location with its bins, under the strategy set on that stock
+//! location; else the strategy of the product's category; else FIFO. (A strategy is set on
+//! a warehouse's stock location, not on a bin.) FIFO takes the oldest receipt first (a lot's receipt date, else the
 //! date the goods arrived at the location); FEFO takes the lot that expires first (lots
 //! without expiry last), then FIFO. Both skip lots expired on the reservation date.
 
@@ -211,8 +212,8 @@ pub(crate) fn set_removal(book: &Book, cmd: &SetRemovalStrategy) -> Result<Vec<E
         RemovalTarget::Category(category) => validate::name("category", category)?,
         RemovalTarget::Location(id) => {
             let location = book.require_location(*id)?;
-            if location.kind.is_virtual() {
-                return Err(DomainError::NotAWarehouseLocation { location_id: *id });
+            if location.kind != LocationKind::Stock || location.parent.is_some() {
+                return Err(DomainError::NotAWarehouseStockLocation { location_id: *id });
             }
         }
     }

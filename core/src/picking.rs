@@ -300,6 +300,17 @@ pub(crate) fn step_quantities(
             });
         }
         validate::quantity(wanted.quantity, &book.line_unit(line))?;
+        let stock_decimals = book.product(line.product_id).map_or(0, |p| p.unit.decimals);
+        if !crate::money::fits_precision(line.to_stock(wanted.quantity), stock_decimals) {
+            return Err(DomainError::UnitConversionInexact {
+                quantity: wanted.quantity,
+                from: line.unit.clone(),
+                to: book
+                    .product(line.product_id)
+                    .map(|p| p.unit.code.clone())
+                    .unwrap_or_default(),
+            });
+        }
         let ready = ready_at(book, line, source) / line.stock_per_unit;
         if wanted.quantity > ready {
             return Err(match step {
@@ -352,6 +363,9 @@ fn decide_step(
     book.require_unused(operation_id.0)?;
     let order = require_confirmed(book, order_id)?;
     order.require_not_held()?;
+    if let Some(wave_id) = book.open_wave_of(order_id) {
+        return Err(DomainError::OrderInOpenWave { order_id, wave_id });
+    }
     let warehouse = warehouse.unwrap_or(order.warehouse_id);
     let to = require_step(book, warehouse, step)?;
     let (lines, moves) = step_quantities(book, order, warehouse, step, requested, to)?;
@@ -506,6 +520,40 @@ pub(crate) fn apply_line_moves(
                 if !leaves {
                     line.allocate(m.movement.to, lot, m.movement.quantity);
                 }
+            }
+        }
+    }
+}
+
+/// Folds picked goods brought back to stock after their reservation was released (an
+/// order closed or cancelled, or its rest cancelled): they are no longer on their way, so
+/// the lines' picked (and, from output in a three-step warehouse, packed) quantities go
+/// down.
+pub(crate) fn apply_returned(
+    book: &mut Book,
+    order_id: OrderId,
+    returned: &[LineMove],
+    date: chrono::NaiveDate,
+) {
+    for m in returned {
+        crate::stock::apply_move(book, &m.movement, false, date);
+    }
+    let from_output: Vec<bool> = returned
+        .iter()
+        .map(|m| {
+            book.location(m.movement.from)
+                .is_some_and(|l| l.kind == LocationKind::Output)
+        })
+        .collect();
+    let Some(order) = book.orders.get_mut(&order_id) else {
+        return;
+    };
+    for (m, output) in returned.iter().zip(from_output) {
+        if let Some(line) = order.line_mut(m.line) {
+            let quantity = m.movement.quantity / line.stock_per_unit;
+            line.picked -= quantity;
+            if output && line.packed > line.delivered {
+                line.packed -= quantity.min(line.packed - line.delivered);
             }
         }
     }

@@ -22,8 +22,8 @@ use crate::order::{
     BackorderPolicy, LineQuantity, QuantReservation, SalesOrder, ShippingPolicy, apply_quants,
     require_confirmed,
 };
-use crate::picking::{LineMove, Step, apply_line_moves, step_quantities};
-use crate::stock::{StockMove, apply_move};
+use crate::picking::{LineMove, Step, apply_line_moves, apply_returned, step_quantities};
+use crate::stock::StockMove;
 use crate::validate;
 
 /// A quantity to ship (or pick, or pack) from one order line.
@@ -87,7 +87,7 @@ pub struct ShipmentDispatched {
     pub released: Vec<QuantReservation>,
     /// Picked goods of the cancelled rest, brought back to stock.
     #[serde(default)]
-    pub returned: Vec<StockMove>,
+    pub returned: Vec<LineMove>,
 }
 
 /// Who signed for a delivery, and the document that proves it (the document itself stays
@@ -158,7 +158,7 @@ fn cancel_rest(
     warehouse: WarehouseId,
     shipped: &[LineQuantity],
     moves: &[LineMove],
-) -> (Vec<LineQuantity>, Vec<QuantReservation>, Vec<StockMove>) {
+) -> (Vec<LineQuantity>, Vec<QuantReservation>, Vec<LineMove>) {
     let mut cancelled = Vec::new();
     let mut released = Vec::new();
     let mut returned = Vec::new();
@@ -201,12 +201,15 @@ fn cancel_rest(
                 .location(a.location_id)
                 .is_some_and(|l| l.kind != LocationKind::Stock)
             {
-                returned.push(StockMove {
-                    product_id: line.product_id,
-                    from: a.location_id,
-                    to: stock,
-                    lot: a.lot.clone(),
-                    quantity: left,
+                returned.push(LineMove {
+                    line: line.line,
+                    movement: StockMove {
+                        product_id: line.product_id,
+                        from: a.location_id,
+                        to: stock,
+                        lot: a.lot.clone(),
+                        quantity: left,
+                    },
                 });
             }
         }
@@ -329,9 +332,7 @@ pub(crate) fn apply_dispatched(book: &mut Book, e: &ShipmentDispatched, actor: &
         }
     }
     apply_quants(book, e.order_id, &e.released, Decimal::NEGATIVE_ONE);
-    for m in &e.returned {
-        apply_move(book, m, false, date);
-    }
+    apply_returned(book, e.order_id, &e.returned, date);
     book.shipments.insert(
         e.shipment_id,
         Shipment {

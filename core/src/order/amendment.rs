@@ -31,8 +31,8 @@ use crate::error::DomainError;
 use crate::event::Event;
 use crate::ids::{ActorId, OrderId};
 use crate::location::LocationKind;
+use crate::picking::{LineMove, apply_returned};
 use crate::pricing::{PriceSource, Quote};
-use crate::stock::{StockMove, apply_move};
 use crate::validate;
 
 /// Command: change a line of a quotation or a confirmed order. Omitted fields stay as
@@ -227,7 +227,7 @@ pub struct OrderClosed {
     pub released_quants: Vec<QuantReservation>,
     /// Picked goods brought back from packing or output to stock.
     #[serde(default)]
-    pub returned: Vec<StockMove>,
+    pub returned: Vec<LineMove>,
     /// Why.
     pub reason: String,
 }
@@ -245,7 +245,7 @@ pub struct OrderCancelled {
     pub released_quants: Vec<QuantReservation>,
     /// Picked goods brought back from packing or output to stock.
     #[serde(default)]
-    pub returned: Vec<StockMove>,
+    pub returned: Vec<LineMove>,
     /// Why.
     pub reason: String,
 }
@@ -331,7 +331,15 @@ pub(crate) fn change_line(
     } else {
         None
     };
-    Ok(vec![Event::OrderLineChanged(OrderLineChanged {
+    // A raised quantity is reserved at once where the warehouse reserves at confirmation.
+    let mut after = order.clone();
+    if let Some(changed) = after.line_mut(line.line) {
+        changed.quantity = quantity;
+    }
+    if credit_hold.is_some() {
+        after.credit_hold = credit_hold.clone();
+    }
+    let mut events = vec![Event::OrderLineChanged(OrderLineChanged {
         order_id: order.id,
         line: line.line,
         quantity,
@@ -343,7 +351,11 @@ pub(crate) fn change_line(
         released_quants,
         reason: cmd.reason.clone(),
         credit_hold,
-    })])
+    })];
+    if confirmed && quantity > line.quantity {
+        events.extend(auto_reserve(book, &after, date));
+    }
+    Ok(events)
 }
 
 /// The stock allocations of a line to release for `quantity` stock units, the most
@@ -407,12 +419,17 @@ pub(crate) fn add_line(
         .line(line.line)
         .map_or(Decimal::ZERO, |l| with_line.value_of(l, l.quantity));
     let credit_hold = recheck(book, order, added, ctx.business_date())?;
-    Ok(vec![Event::OrderLineAdded(OrderLineAdded {
+    if credit_hold.is_some() {
+        with_line.credit_hold = credit_hold.clone();
+    }
+    let mut events = vec![Event::OrderLineAdded(OrderLineAdded {
         order_id: order.id,
         line,
         reason: cmd.reason.clone(),
         credit_hold,
-    })])
+    })];
+    events.extend(auto_reserve(book, &with_line, ctx.business_date()));
+    Ok(events)
 }
 
 pub(crate) fn set_fulfilment(book: &Book, cmd: &SetFulfilmentPolicy) -> Result<Vec<Event>, DomainError> {
@@ -526,7 +543,7 @@ fn release_all(
     order_id: OrderId,
     lines: &[LineQuantity],
     quants: &[QuantReservation],
-    returned: &[StockMove],
+    returned: &[LineMove],
     date: NaiveDate,
 ) {
     let Some(warehouse) = book.orders.get(&order_id).map(|o| o.warehouse_id) else {
@@ -534,9 +551,7 @@ fn release_all(
     };
     let quants = quants_or_legacy(warehouse, lines, quants);
     apply_quants(book, order_id, &quants, Decimal::NEGATIVE_ONE);
-    for m in returned {
-        apply_move(book, m, false, date);
-    }
+    apply_returned(book, order_id, returned, date);
 }
 
 /// Folds the amendment events.

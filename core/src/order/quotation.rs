@@ -392,21 +392,38 @@ pub(crate) fn price_line(
         }
         _ => None,
     };
-    let quote = pricing::quote(book, price_list, product, stock_quantity, date)?;
+    let quote = line_quote(book, price_list, product, stock_quantity, stock_per_unit, date)?;
     Ok(QuotedLine {
         line,
         product_id: product.id,
         quantity: requested.quantity,
         unit: line_unit.code.clone(),
-        unit_price: Money::new(
-            quote.unit_price.amount * stock_per_unit,
-            quote.unit_price.currency,
-        ),
+        unit_price: quote.unit_price,
         price_source: quote.source,
         discount_percent: requested.discount_percent,
         promised_date: requested.promised_date,
         stock_per_unit,
         warehouse_id,
+    })
+}
+
+/// The price of a line's unit: the stock unit's price for `stock_quantity` (quantity breaks
+/// are in stock units) times the stock units per line unit, exact.
+fn line_quote(
+    book: &Book,
+    price_list: Option<PriceListId>,
+    product: &crate::product::Product,
+    stock_quantity: Decimal,
+    stock_per_unit: Decimal,
+    date: NaiveDate,
+) -> Result<pricing::Quote, DomainError> {
+    let quote = pricing::quote(book, price_list, product, stock_quantity, date)?;
+    Ok(pricing::Quote {
+        unit_price: Money::new(
+            quote.unit_price.amount * stock_per_unit,
+            quote.unit_price.currency,
+        ),
+        source: quote.source,
     })
 }
 
@@ -576,7 +593,14 @@ pub(crate) fn revalidate(
         .filter(|l| !matches!(l.price_source, PriceSource::Manual { .. }))
     {
         let product = book.require_product(line.product_id)?;
-        let quote = pricing::quote(book, price_list, product, line.quantity, date)?;
+        let quote = line_quote(
+            book,
+            price_list,
+            product,
+            line.to_stock(line.quantity),
+            line.stock_per_unit,
+            date,
+        )?;
         prices.push(LinePrice {
             line: line.line,
             unit_price: quote.unit_price,

@@ -29,6 +29,7 @@ use crate::error::DomainError;
 use crate::event::Event;
 use crate::ids::{LocationId, OrderId, ProductId, WarehouseId};
 use crate::location::{LocationKind, RemovalStrategy, standard_location};
+use crate::picking::LineMove;
 use crate::stock::{Lot, StockMove, StockReceived};
 use crate::validate;
 use crate::warehouse::ReservationPolicy;
@@ -130,6 +131,20 @@ impl<'a> Allocator<'a> {
             used: BTreeMap::new(),
             new_lots: BTreeMap::new(),
         }
+    }
+
+    /// Counts goods a count being decided finds as free.
+    pub(crate) fn add_free(
+        &mut self,
+        product: ProductId,
+        location: LocationId,
+        lot: Option<&str>,
+        quantity: Decimal,
+    ) {
+        *self
+            .used
+            .entry((product, location, lot.unwrap_or_default().to_string()))
+            .or_default() -= quantity;
     }
 
     /// Counts goods a receipt being decided brings as free.
@@ -245,11 +260,14 @@ impl<'a> Allocator<'a> {
         }
         let candidates = self.candidates(line.product_id, line.warehouse_id);
         let free: Decimal = candidates.iter().map(|c| c.free).sum();
-        let decimals = self.book.unit_decimals(&line.unit, line.product_id);
-        let reservable_stock = line.to_stock(wanted).min(free);
-        let quantity = (reservable_stock / line.stock_per_unit)
-            .round_dp_with_strategy(decimals, rust_decimal::RoundingStrategy::ToZero)
-            .normalize();
+        let line_decimals = self.book.unit_decimals(&line.unit, line.product_id);
+        let stock_decimals = self.book.product(line.product_id).map_or(0, |p| p.unit.decimals);
+        let quantity = whole_quantity(
+            line.to_stock(wanted).min(free),
+            line.stock_per_unit,
+            line_decimals,
+            stock_decimals,
+        );
         if quantity <= Decimal::ZERO {
             return None;
         }
@@ -321,6 +339,33 @@ impl<'a> Allocator<'a> {
     }
 }
 
+/// The largest quantity of a line's unit, within its precision, whose stock quantity is
+/// within the stock unit's precision and at most `stock` (a line in pieces of a product kept
+/// in boxes of ten reserves multiples of ten pieces).
+fn whole_quantity(
+    stock: Decimal,
+    stock_per_unit: Decimal,
+    line_decimals: u32,
+    stock_decimals: u32,
+) -> Decimal {
+    use rust_decimal::RoundingStrategy::ToZero;
+    let step = Decimal::new(1, line_decimals);
+    let stock = stock.round_dp_with_strategy(stock_decimals, ToZero);
+    let mut quantity = (stock / stock_per_unit).round_dp_with_strategy(line_decimals, ToZero);
+    // Only line units finer than the stock unit need stepping down: at most one stock
+    // unit's worth of line units.
+    let mut steps = 0u32;
+    while quantity > Decimal::ZERO && !crate::money::fits_precision(quantity * stock_per_unit, stock_decimals)
+    {
+        quantity -= step;
+        steps += 1;
+        if steps > 1_000_000 {
+            return Decimal::ZERO;
+        }
+    }
+    quantity.max(Decimal::ZERO).normalize()
+}
+
 /// The waiting orders in serving priority: urgent first, then earliest promise, then
 /// confirmation order.
 fn by_priority(book: &Book) -> Vec<&SalesOrder> {
@@ -377,12 +422,22 @@ pub(crate) fn serve_waiting_after_receipt(
 ) -> Result<Vec<Event>, DomainError> {
     let mut allocator = Allocator::new(book, ctx.business_date());
     allocator.add_receipt(receipt);
+    Ok(serve_waiting(allocator, receipt.product_id, receipt.warehouse_id))
+}
+
+/// After goods of `product` became free in `warehouse` (a receipt, a count that found
+/// more): waiting orders take them, by priority.
+pub(crate) fn serve_waiting(
+    mut allocator: Allocator<'_>,
+    product: ProductId,
+    warehouse: WarehouseId,
+) -> Vec<Event> {
     let mut events = Vec::new();
-    for order in by_priority(book) {
-        let here = |line: &OrderLine| line.warehouse_id == receipt.warehouse_id;
-        events.extend(allocator.reserve_order(order, here, Some(receipt.product_id)));
+    for order in by_priority(allocator.book) {
+        let here = |line: &OrderLine| line.warehouse_id == warehouse;
+        events.extend(allocator.reserve_order(order, here, Some(product)));
     }
-    Ok(events)
+    events
 }
 
 pub(crate) fn reserve_due(book: &Book, cmd: &ReserveDue) -> Result<Vec<Event>, DomainError> {
@@ -458,7 +513,7 @@ pub(crate) fn stock_allocations(
 pub(crate) fn release_everything(
     book: &Book,
     order: &SalesOrder,
-) -> (Vec<LineQuantity>, Vec<QuantReservation>, Vec<StockMove>) {
+) -> (Vec<LineQuantity>, Vec<QuantReservation>, Vec<LineMove>) {
     let mut lines = Vec::new();
     let mut quants = Vec::new();
     let mut returned = Vec::new();
@@ -481,12 +536,15 @@ pub(crate) fn release_everything(
                 .filter(|l| l.kind != LocationKind::Stock)
                 .and_then(|l| l.warehouse_id)
             {
-                returned.push(StockMove {
-                    product_id: line.product_id,
-                    from: a.location_id,
-                    to: standard_location(warehouse, LocationKind::Stock),
-                    lot: a.lot.clone(),
-                    quantity: a.quantity,
+                returned.push(LineMove {
+                    line: line.line,
+                    movement: StockMove {
+                        product_id: line.product_id,
+                        from: a.location_id,
+                        to: standard_location(warehouse, LocationKind::Stock),
+                        lot: a.lot.clone(),
+                        quantity: a.quantity,
+                    },
                 });
             }
         }

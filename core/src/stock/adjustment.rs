@@ -10,11 +10,14 @@ use serde::{Deserialize, Serialize};
 
 use super::{StockMove, Tracking};
 use crate::book::Book;
+use crate::context::CommandContext;
 use crate::error::DomainError;
 use crate::event::Event;
 use crate::ids::{LocationId, ProductId};
 use crate::location::{Location, LocationKind, standard_location, virtual_location};
+use crate::order::reservation::{Allocator, serve_waiting};
 use crate::validate;
+use crate::warehouse::ReservationPolicy;
 
 /// Why an inventory quantity was corrected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -166,7 +169,12 @@ fn require_free(
     Ok(())
 }
 
-pub(crate) fn adjust(book: &Book, cmd: &AdjustInventory) -> Result<Vec<Event>, DomainError> {
+pub(crate) fn adjust(
+    book: &Book,
+    cmd: &AdjustInventory,
+    ctx: &CommandContext,
+) -> Result<Vec<Event>, DomainError> {
+    let date = ctx.business_date();
     let company = book.require_company()?;
     let product = book.require_product(cmd.product_id)?;
     let location = require_store(book, cmd.location_id)?;
@@ -190,6 +198,15 @@ pub(crate) fn adjust(book: &Book, cmd: &AdjustInventory) -> Result<Vec<Event>, D
         .stock(product.id)
         .map(|s| s.quant(location.id, cmd.lot.as_deref()))
         .unwrap_or_default();
+    if product.tracking == Tracking::Serial && cmd.counted > quant.quantity {
+        if let Some(number) = &cmd.lot {
+            if book.serial_in_stock(product.id, number) {
+                return Err(DomainError::DuplicateSerial {
+                    number: number.clone(),
+                });
+            }
+        }
+    }
     if cmd.counted == quant.quantity {
         return Err(DomainError::InventoryUnchanged {
             quantity: quant.quantity,
@@ -208,7 +225,18 @@ pub(crate) fn adjust(book: &Book, cmd: &AdjustInventory) -> Result<Vec<Event>, D
     } else {
         (location.id, loss)
     };
-    Ok(vec![Event::InventoryAdjusted(InventoryAdjusted {
+    // Goods found in a stock location of a warehouse that reserves at confirmation serve
+    // waiting orders at once, like a receipt.
+    let mut served = Vec::new();
+    if let Some(warehouse) = location.warehouse_id.and_then(|w| book.warehouse(w)) {
+        let found_in_stock = difference > Decimal::ZERO && location.kind == LocationKind::Stock;
+        if found_in_stock && warehouse.reservation == ReservationPolicy::AtConfirmation {
+            let mut allocator = Allocator::new(book, date);
+            allocator.add_free(product.id, location.id, cmd.lot.as_deref(), difference);
+            served = serve_waiting(allocator, product.id, warehouse.id);
+        }
+    }
+    let mut events = vec![Event::InventoryAdjusted(InventoryAdjusted {
         product_id: product.id,
         previous: quant.quantity,
         counted: cmd.counted,
@@ -221,7 +249,9 @@ pub(crate) fn adjust(book: &Book, cmd: &AdjustInventory) -> Result<Vec<Event>, D
         },
         reason: cmd.reason,
         note: cmd.note.clone(),
-    })])
+    })];
+    events.extend(served);
+    Ok(events)
 }
 
 pub(crate) fn scrap(book: &Book, cmd: &ScrapStock) -> Result<Vec<Event>, DomainError> {
