@@ -541,6 +541,14 @@ impl Book {
         self.locations.get(&id)
     }
 
+    /// True for a warehouse's stock location or one of its bins (where goods are stored
+    /// and reserved).
+    pub fn is_stock_location(&self, id: LocationId) -> bool {
+        self.locations
+            .get(&id)
+            .is_some_and(|l| l.kind == LocationKind::Stock)
+    }
+
     /// Every location, by id.
     pub fn locations(&self) -> impl Iterator<Item = &Location> {
         self.locations.values()

@@ -211,9 +211,7 @@ pub(crate) fn ready_at(book: &Book, line: &OrderLine, source: Option<LocationId>
         .iter()
         .filter(|a| match source {
             Some(location) => a.location_id == location,
-            None => book
-                .location(a.location_id)
-                .is_some_and(|l| l.kind == LocationKind::Stock),
+            None => book.is_stock_location(a.location_id),
         })
         .map(|a| a.quantity)
         .sum()
@@ -233,9 +231,7 @@ pub(crate) fn take(
     for a in &line.allocations {
         let here = match source {
             Some(location) => a.location_id == location,
-            None => book
-                .location(a.location_id)
-                .is_some_and(|l| l.kind == LocationKind::Stock),
+            None => book.is_stock_location(a.location_id),
         };
         if !here || remaining <= Decimal::ZERO {
             continue;

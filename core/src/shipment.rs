@@ -190,17 +190,8 @@ fn cancel_rest(
             if left <= Decimal::ZERO {
                 continue;
             }
-            released.push(QuantReservation {
-                line: line.line,
-                product_id: line.product_id,
-                location_id: a.location_id,
-                lot: a.lot.clone(),
-                quantity: left,
-            });
-            if book
-                .location(a.location_id)
-                .is_some_and(|l| l.kind != LocationKind::Stock)
-            {
+            released.push(line.reservation(a, left));
+            if !book.is_stock_location(a.location_id) {
                 returned.push(LineMove {
                     line: line.line,
                     movement: StockMove {

@@ -30,7 +30,6 @@ use crate::context::CommandContext;
 use crate::error::DomainError;
 use crate::event::Event;
 use crate::ids::{ActorId, OrderId};
-use crate::location::LocationKind;
 use crate::picking::{LineMove, apply_returned};
 use crate::pricing::{PriceSource, Quote};
 use crate::validate;
@@ -367,21 +366,12 @@ fn release_from_stock(book: &Book, line: &OrderLine, quantity: Decimal) -> Vec<Q
         if remaining <= Decimal::ZERO {
             break;
         }
-        if book
-            .location(a.location_id)
-            .is_none_or(|l| l.kind != LocationKind::Stock)
-        {
+        if !book.is_stock_location(a.location_id) {
             continue;
         }
         let take = a.quantity.min(remaining);
         remaining -= take;
-        released.push(QuantReservation {
-            line: line.line,
-            product_id: line.product_id,
-            location_id: a.location_id,
-            lot: a.lot.clone(),
-            quantity: take,
-        });
+        released.push(line.reservation(a, take));
     }
     released
 }

@@ -258,6 +258,17 @@ impl OrderLine {
             .sum()
     }
 
+    /// `quantity` of one of the line's allocations, as a reservation to release or record.
+    pub(crate) fn reservation(&self, allocation: &Allocation, quantity: Decimal) -> QuantReservation {
+        QuantReservation {
+            line: self.line,
+            product_id: self.product_id,
+            location_id: allocation.location_id,
+            lot: allocation.lot.clone(),
+            quantity,
+        }
+    }
+
     pub(crate) fn allocate(&mut self, location_id: LocationId, lot: Option<&str>, quantity: Decimal) {
         match self
             .allocations

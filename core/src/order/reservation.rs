@@ -483,18 +483,9 @@ pub(crate) fn stock_allocations(
     for line in &order.lines {
         let mut stock = Decimal::ZERO;
         for a in &line.allocations {
-            if book
-                .location(a.location_id)
-                .is_some_and(|l| l.kind == LocationKind::Stock)
-            {
+            if book.is_stock_location(a.location_id) {
                 stock += a.quantity;
-                quants.push(QuantReservation {
-                    line: line.line,
-                    product_id: line.product_id,
-                    location_id: a.location_id,
-                    lot: a.lot.clone(),
-                    quantity: a.quantity,
-                });
+                quants.push(line.reservation(a, a.quantity));
             }
         }
         if stock > Decimal::ZERO {
@@ -524,13 +515,7 @@ pub(crate) fn release_everything(
             quantity: line.reserved,
         });
         for a in &line.allocations {
-            quants.push(QuantReservation {
-                line: line.line,
-                product_id: line.product_id,
-                location_id: a.location_id,
-                lot: a.lot.clone(),
-                quantity: a.quantity,
-            });
+            quants.push(line.reservation(a, a.quantity));
             let location = book.location(a.location_id);
             if let Some(warehouse) = location
                 .filter(|l| l.kind != LocationKind::Stock)
