@@ -149,7 +149,7 @@ impl Book {
             Command::SubstituteProduct(c) => substitution::substitute(self, c, ctx),
             Command::ReserveStock(c) => reservation::reserve(self, c, ctx),
             Command::UnreserveStock(c) => reservation::unreserve(self, c),
-            Command::ReserveDue(c) => reservation::reserve_due(self, c),
+            Command::ReserveDue(c) => reservation::reserve_due(self, c, ctx),
             Command::PickOrder(c) => picking::pick(self, c),
             Command::PackOrder(c) => picking::pack(self, c),
             Command::CreateWave(c) => picking::create_wave(self, c),
@@ -547,6 +547,18 @@ impl Book {
         self.locations
             .get(&id)
             .is_some_and(|l| l.kind == LocationKind::Stock)
+    }
+
+    /// What of a line is on its way (picked into packing or output, not yet shipped), in
+    /// the line's unit.
+    pub fn in_process(&self, line: &OrderLine) -> Decimal {
+        let stock: Decimal = line
+            .allocations
+            .iter()
+            .filter(|a| !self.is_stock_location(a.location_id))
+            .map(|a| a.quantity)
+            .sum();
+        stock / line.stock_per_unit
     }
 
     /// Every location, by id.

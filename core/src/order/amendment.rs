@@ -312,7 +312,8 @@ pub(crate) fn change_line(
         }
     };
     // Never below what has shipped, is on its way, or was cancelled.
-    let floor = line.delivered + line.in_process() + line.cancelled;
+    let in_process = book.in_process(line);
+    let floor = line.delivered + in_process + line.cancelled;
     if quantity < floor {
         return Err(DomainError::QuantityBelowDelivered {
             order_id: order.id,
@@ -321,7 +322,7 @@ pub(crate) fn change_line(
             delivered: floor,
         });
     }
-    let in_stock = line.reserved - line.in_process();
+    let in_stock = line.reserved - in_process;
     let still_needed = quantity - floor;
     let released = (in_stock - still_needed).max(Decimal::ZERO);
     let released_quants = release_from_stock(book, line, line.to_stock(released));

@@ -239,11 +239,6 @@ impl OrderLine {
         self.quantity - self.delivered - self.cancelled
     }
 
-    /// Picked (or packed) and not yet shipped: on its way through packing or output.
-    pub fn in_process(&self) -> Decimal {
-        self.picked - self.delivered.min(self.picked)
-    }
-
     /// A quantity of the line in the product's stock unit.
     pub fn to_stock(&self, quantity: Decimal) -> Decimal {
         quantity * self.stock_per_unit

@@ -440,12 +440,18 @@ pub(crate) fn serve_waiting(
     events
 }
 
-pub(crate) fn reserve_due(book: &Book, cmd: &ReserveDue) -> Result<Vec<Event>, DomainError> {
+pub(crate) fn reserve_due(
+    book: &Book,
+    cmd: &ReserveDue,
+    ctx: &CommandContext,
+) -> Result<Vec<Event>, DomainError> {
     book.require_company()?;
     if let Some(warehouse_id) = cmd.warehouse_id {
         book.require_warehouse(warehouse_id)?;
     }
-    let mut allocator = Allocator::new(book, cmd.as_of);
+    // Lines are due as of the schedule's date; lots are judged on the day the reservation
+    // is made (a late run never reserves a lot that has expired since).
+    let mut allocator = Allocator::new(book, ctx.business_date().max(cmd.as_of));
     let mut events = Vec::new();
     for order in by_priority(book) {
         let due = |line: &OrderLine| {
@@ -580,10 +586,18 @@ pub(crate) fn quants_or_legacy(
 /// (their allocations, and their reserved quantity in line units) and the quants.
 pub(crate) fn apply_quants(book: &mut Book, order_id: OrderId, quants: &[QuantReservation], sign: Decimal) {
     if let Some(order) = book.orders.get_mut(&order_id) {
+        // Per line, the stock quantities are added up first and converted once, so a line
+        // in boxes reserved from several quants stays an exact number of boxes.
+        let mut per_line: BTreeMap<u32, Decimal> = BTreeMap::new();
         for q in quants {
             if let Some(line) = order.line_mut(q.line) {
-                line.reserved += sign * q.quantity / line.stock_per_unit;
                 line.allocate(q.location_id, q.lot.as_deref(), sign * q.quantity);
+                *per_line.entry(q.line).or_default() += q.quantity;
+            }
+        }
+        for (number, stock) in per_line {
+            if let Some(line) = order.line_mut(number) {
+                line.reserved += sign * stock / line.stock_per_unit;
             }
         }
     }
