@@ -133,7 +133,12 @@ impl Walk {
             "bea.billing",
             at(day, 10),
             Uuid::new_v4(),
-            CreateInvoice { invoice_id, order_id },
+            CreateInvoice {
+                invoice_id,
+                order_id,
+                additional_orders: vec![],
+                currency: None,
+            },
         )?;
         self.run(
             "bea.billing",
@@ -173,6 +178,7 @@ impl Walk {
                 payment_id,
                 invoice_id,
                 amount,
+                installment: None,
             },
         )?;
         let invoice = self.engine.invoice(invoice_id).ok_or("invoice missing")?;
@@ -250,6 +256,7 @@ fn main() -> Result<(), Box<dyn Error>> {
                 price_list_id: None,
                 tax_treatment: Default::default(),
                 backorder_policy: Default::default(),
+                payment_term_id: None,
             },
             credit_limit: None,
         },
@@ -285,6 +292,8 @@ fn main() -> Result<(), Box<dyn Error>> {
                 floor_price: None,
                 tracking: Default::default(),
                 substitutes: vec![],
+                invoice_policy: Default::default(),
+                taxes: vec![],
             },
         )?;
     }

@@ -67,7 +67,12 @@ fn one_order(w: &mut World) {
         tracking_reference: String::new(),
     });
     let invoice_id = h.id();
-    h.ok(CreateInvoice { invoice_id, order_id });
+    h.ok(CreateInvoice {
+        invoice_id,
+        order_id,
+        additional_orders: vec![],
+        currency: None,
+    });
     h.ok(PostInvoice { invoice_id });
     let payment_id = h.id();
     h.ok(ReceivePayment {
@@ -81,6 +86,7 @@ fn one_order(w: &mut World) {
         payment_id,
         invoice_id,
         amount: usd("50.00"),
+        installment: None,
     });
 }
 

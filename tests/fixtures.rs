@@ -138,6 +138,21 @@ fn v1_events_fold_into_the_recorded_business_state() {
     assert_eq!(payment.unallocated(), usd("9.00"));
 }
 
+/// Event types version 4 (billing) added.
+const ADDED_IN_V4: [&str; 11] = [
+    "TaxDefined",
+    "FiscalPositionSet",
+    "ExchangeRateSet",
+    "PaymentTermDefined",
+    "DraftInvoiceChanged",
+    "InvoiceWrittenOff",
+    "CreditNoteIssued",
+    "CreditApplied",
+    "PaymentReturned",
+    "CustomerCreditRefunded",
+    "DunningNoticeIssued",
+];
+
 #[test]
 fn v2_events_decode_verify_and_cover_every_v2_event_type() {
     let (book, seen) = fold(V2);
@@ -161,7 +176,7 @@ fn v2_events_decode_verify_and_cover_every_v2_event_type() {
     let v2: BTreeSet<&str> = Event::NAMES
         .iter()
         .copied()
-        .filter(|n| !added_in_v3.contains(n))
+        .filter(|n| !added_in_v3.contains(n) && !ADDED_IN_V4.contains(n))
         .collect();
     assert_eq!(seen, v2, "the v2 fixture must hold every event type of version 2");
     assert_eq!(book.head().position, V2.lines().count() as u64);
@@ -176,7 +191,7 @@ fn v2_events_decode_verify_and_cover_every_v2_event_type() {
 #[test]
 fn v2_events_fold_into_the_recorded_business_state() {
     let (book, _) = fold(V2);
-    let settings = book.company().unwrap().settings;
+    let settings = &book.company().unwrap().settings;
     assert_eq!(
         (settings.quotation_validity_days, settings.overdue_grace_days),
         (14, 5)
@@ -266,11 +281,12 @@ fn v2_events_fold_into_the_recorded_business_state() {
 #[test]
 fn v3_events_decode_verify_and_cover_every_event_type() {
     let (book, seen) = fold(V3);
-    let all: BTreeSet<&str> = Event::NAMES.iter().copied().collect();
-    assert_eq!(
-        seen, all,
-        "the v3 fixture must hold every event type of version 3"
-    );
+    let v3: BTreeSet<&str> = Event::NAMES
+        .iter()
+        .copied()
+        .filter(|n| !ADDED_IN_V4.contains(n))
+        .collect();
+    assert_eq!(seen, v3, "the v3 fixture must hold every event type of version 3");
     assert_eq!(book.head().position, V3.lines().count() as u64);
 }
 
@@ -366,6 +382,7 @@ fn every_event_type(w: &mut World) {
             discount_approval_threshold: dec("10"),
             overdue_grace_days: 5,
             multi_warehouse_orders: false,
+            ..CompanySettings::default()
         },
     });
     // Pricing: a list with a category rule, a product quantity break and a removed rule.
@@ -382,6 +399,8 @@ fn every_event_type(w: &mut World) {
         list_price: usd("4.00"),
         floor_price: Some(usd("3.00")),
         substitutes: vec![],
+        invoice_policy: Default::default(),
+        taxes: vec![],
     });
     let (bakery, widget_break, everything): (PriceRuleId, PriceRuleId, PriceRuleId) =
         (h.id(), h.id(), h.id());
@@ -579,6 +598,8 @@ fn every_event_type(w: &mut World) {
     h.ok(CreateInvoice {
         invoice_id: draft,
         order_id: order,
+        additional_orders: vec![],
+        currency: None,
     });
     h.ok(CancelInvoice {
         invoice_id: draft,
@@ -588,6 +609,8 @@ fn every_event_type(w: &mut World) {
     h.ok(CreateInvoice {
         invoice_id: invoice,
         order_id: order,
+        additional_orders: vec![],
+        currency: None,
     });
     h.ok(PostInvoice { invoice_id: invoice });
     let payment: PaymentId = h.id();
@@ -602,6 +625,7 @@ fn every_event_type(w: &mut World) {
         payment_id: payment,
         invoice_id: invoice,
         amount: usd("72.20"),
+        installment: None,
     });
 
     // A blocked customer's order: confirmed on credit hold, released by a credit
@@ -688,6 +712,8 @@ fn every_fulfilment_event(w: &mut World) {
         floor_price: None,
         tracking: Tracking::Lot,
         substitutes: vec![],
+        invoice_policy: Default::default(),
+        taxes: vec![],
     });
     h.ok(ReceiveStock {
         product_id: yeast,
@@ -826,6 +852,8 @@ fn every_fulfilment_event(w: &mut World) {
         list_price: usd("10.00"),
         floor_price: None,
         substitutes: vec![gadget],
+        invoice_policy: Default::default(),
+        taxes: vec![],
     });
     let draft: OrderId = h.id();
     h.ok(CreateQuotation {

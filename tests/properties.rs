@@ -551,6 +551,7 @@ fn next_step(book: &Book, o: &SalesOrder, id: usize) -> Option<Command> {
                 payment_id: p.id,
                 invoice_id: open.id,
                 amount: Money::new(open_amount.min(p.unallocated().amount), usd),
+                installment: None,
             }
             .into(),
             None => ReceivePayment {
@@ -568,6 +569,8 @@ fn next_step(book: &Book, o: &SalesOrder, id: usize) -> Option<Command> {
             CreateInvoice {
                 invoice_id: invoice(id % (INVOICES + 1)),
                 order_id: o.id,
+                additional_orders: vec![],
+                currency: None,
             }
             .into(),
         );
@@ -690,6 +693,8 @@ impl Run {
                 floor_price: None,
                 tracking: Default::default(),
                 substitutes: vec![],
+                invoice_policy: Default::default(),
+                taxes: vec![],
             })?;
         }
         Ok(run)
@@ -849,6 +854,8 @@ impl Run {
             Op::CreateInvoice { invoice: i, order: o } => CreateInvoice {
                 invoice_id: invoice(i),
                 order_id: self.order_ref(o, |o| o.lines.iter().any(|l| l.to_invoice() > Decimal::ZERO)),
+                additional_orders: vec![],
+                currency: None,
             }
             .into(),
             Op::PostInvoice { invoice: i } => PostInvoice {
@@ -914,6 +921,7 @@ impl Run {
                     payment_id,
                     invoice_id,
                     amount: Money::new(amount, if euro { eur } else { usd }),
+                    installment: None,
                 }
                 .into()
             }

@@ -145,6 +145,7 @@ fn setup() -> Sim {
             discount_approval_threshold: dec("10"),
             overdue_grace_days: 3,
             multi_warehouse_orders: false,
+            ..CompanySettings::default()
         },
     });
     w.h.ok(ChangeProduct {
@@ -154,6 +155,8 @@ fn setup() -> Sim {
         list_price: usd("10.00"),
         floor_price: Some(usd("8.00")),
         substitutes: vec![],
+        invoice_policy: Default::default(),
+        taxes: vec![],
     });
     w.h.ok(ChangeProduct {
         product_id: flour,
@@ -162,6 +165,8 @@ fn setup() -> Sim {
         list_price: usd("4.00"),
         floor_price: None,
         substitutes: vec![],
+        invoice_policy: Default::default(),
+        taxes: vec![],
     });
     let usd_code = CurrencyCode::new("USD").unwrap();
     let trade: PriceListId = w.h.id();
@@ -806,7 +811,15 @@ impl Sim {
                     return vec![];
                 };
                 let invoice_id: InvoiceId = self.w.h.id();
-                let events = self.run(bill(), CreateInvoice { invoice_id, order_id });
+                let events = self.run(
+                    bill(),
+                    CreateInvoice {
+                        invoice_id,
+                        order_id,
+                        additional_orders: vec![],
+                        currency: None,
+                    },
+                );
                 if !events.is_empty() {
                     self.invoices.push(invoice_id);
                 }
@@ -859,6 +872,7 @@ impl Sim {
                         payment_id,
                         invoice_id,
                         amount,
+                        installment: None,
                     },
                 ));
                 events
@@ -928,6 +942,8 @@ impl Sim {
                         list_price: usd(&Decimal::new(i64::from(*cents), 2).to_string()),
                         floor_price: current.floor_price,
                         substitutes: vec![],
+                        invoice_policy: Default::default(),
+                        taxes: vec![],
                     },
                 )
             }

@@ -211,6 +211,8 @@ fn setup() -> Sim {
                 floor_price: None,
                 tracking,
                 substitutes: subs,
+                invoice_policy: Default::default(),
+                taxes: vec![],
             });
             product_id
         };
@@ -227,6 +229,8 @@ fn setup() -> Sim {
         list_price: usd("0.50"),
         floor_price: None,
         substitutes: vec![bolt],
+        invoice_policy: Default::default(),
+        taxes: vec![],
     });
     let milk = product(
         &mut w,

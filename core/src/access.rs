@@ -182,13 +182,24 @@ impl Policy {
             (
                 &[
                     "CreateInvoice",
+                    "CreateDownPaymentInvoice",
+                    "ChangeDraftInvoiceLine",
                     "PostInvoice",
                     "CancelInvoice",
+                    "CreateCreditNote",
+                    "ApplyCredit",
+                    "WriteOffInvoice",
                     "ReceivePayment",
                     "AllocatePayment",
+                    "AllocatePaymentAutomatically",
+                    "ReturnPayment",
+                    "RefundCustomerCredit",
+                    "RunDunning",
                 ],
                 &[BillingClerk],
             ),
+            (&["DefineTax", "SetFiscalPosition", "DefinePaymentTerm"], &[Admin]),
+            (&["SetExchangeRate"], &[Admin, BillingClerk]),
         ];
         let mut allowed = BTreeMap::new();
         for (commands, roles) in table {

@@ -15,21 +15,26 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::access::Policy;
+use crate::collections;
 use crate::command::{Command, Request};
 use crate::company::{self, Company};
 use crate::customer::{self, Customer, CustomerGroup, CustomerStatusChange as Status};
 use crate::envelope::{self, Commit, Hash, Head, RecordedEvent};
 use crate::error::DomainError;
 use crate::event::Event;
+use crate::exchange;
 use crate::ids::{
-    CustomerGroupId, CustomerId, EntityKind, InvoiceId, LocationId, OperationId, OrderId, PaymentId,
-    PriceListId, ProductId, ShipmentId, WarehouseId, WaveId,
+    CreditNoteId, CustomerGroupId, CustomerId, EntityKind, InvoiceId, LocationId, OperationId, OrderId,
+    PaymentId, PaymentTermId, PriceListId, ProductId, ShipmentId, TaxId, WarehouseId, WaveId,
 };
-use crate::invoice::{self, Invoice};
+use crate::invoice::{self, CreditNote, Invoice};
+use crate::ledger::{self, Statement};
 use crate::location::{self, Location, LocationKind, RemovalStrategy, RemovalTarget};
+use crate::money::CurrencyCode;
 use crate::money::Money;
 use crate::order::{OrderLine, SalesOrder, amendment, confirmation, quotation, reservation, substitution};
 use crate::payment::{self, Payment};
+use crate::payment_term::{self, PaymentTerm};
 use crate::picking::{self, Operation, StepView, Wave};
 use crate::pricing::{self, PriceList};
 use crate::product::Unit;
@@ -38,6 +43,7 @@ use crate::shipment::LotDelivery;
 use crate::shipment::{self, Shipment};
 use crate::stock::{self, ProductStock, StockLevel};
 use crate::stream::StreamId;
+use crate::tax::{self, FiscalTreatment, Tax, TaxMapping};
 use crate::unit::{self, UnitDefinition};
 use crate::warehouse::{self, Warehouse};
 
@@ -70,6 +76,14 @@ pub struct Book {
     /// Posted invoices with something open, per customer (the overdue check reads them).
     pub(crate) open_invoices: BTreeMap<CustomerId, BTreeSet<InvoiceId>>,
     pub(crate) payments: BTreeMap<PaymentId, Payment>,
+    pub(crate) credit_notes: BTreeMap<CreditNoteId, CreditNote>,
+    pub(crate) taxes: BTreeMap<TaxId, Tax>,
+    pub(crate) fiscal_positions: BTreeMap<FiscalTreatment, Vec<TaxMapping>>,
+    /// Per currency, the rates by the date they apply from.
+    pub(crate) exchange_rates: BTreeMap<CurrencyCode, BTreeMap<NaiveDate, Decimal>>,
+    pub(crate) payment_terms: BTreeMap<PaymentTermId, PaymentTerm>,
+    /// Every customer's account entries, in log order.
+    pub(crate) ledgers: BTreeMap<CustomerId, Vec<ledger::Entry>>,
     /// Every entity id in use and what it names.
     pub(crate) ids: BTreeMap<Uuid, EntityKind>,
     /// Current version of every stream.
@@ -156,11 +170,24 @@ impl Book {
             Command::ConfirmWave(c) => picking::confirm_wave(self, c),
             Command::ShipOrder(c) => shipment::ship(self, c),
             Command::ConfirmDelivery(c) => shipment::confirm_delivery(self, c),
-            Command::CreateInvoice(c) => invoice::create(self, c),
-            Command::PostInvoice(c) => invoice::post(self, c, ctx),
-            Command::CancelInvoice(c) => invoice::cancel(self, c),
+            Command::DefineTax(c) => tax::define(self, c),
+            Command::SetFiscalPosition(c) => tax::set_fiscal_position(self, c),
+            Command::SetExchangeRate(c) => exchange::set(self, c),
+            Command::DefinePaymentTerm(c) => payment_term::define(self, c),
+            Command::CreateInvoice(c) => invoice::create::create(self, c, ctx),
+            Command::CreateDownPaymentInvoice(c) => invoice::create::create_down_payment(self, c, ctx),
+            Command::ChangeDraftInvoiceLine(c) => invoice::draft::change_line(self, c, ctx),
+            Command::CancelInvoice(c) => invoice::draft::cancel(self, c),
+            Command::PostInvoice(c) => invoice::post::post(self, c, ctx),
+            Command::CreateCreditNote(c) => invoice::credit_note::create(self, c, ctx),
+            Command::ApplyCredit(c) => invoice::credit_note::apply_credit(self, c, ctx),
+            Command::WriteOffInvoice(c) => invoice::write_off::write_off(self, c, ctx),
             Command::ReceivePayment(c) => payment::receive(self, c, ctx),
-            Command::AllocatePayment(c) => payment::allocate(self, c),
+            Command::AllocatePayment(c) => payment::allocation::allocate(self, c),
+            Command::AllocatePaymentAutomatically(c) => payment::allocation::allocate_automatically(self, c),
+            Command::ReturnPayment(c) => payment::returned::return_payment(self, c, ctx),
+            Command::RefundCustomerCredit(c) => payment::refund::refund(self, c, ctx),
+            Command::RunDunning(c) => collections::run(self, c),
         }
     }
 
@@ -194,10 +221,16 @@ impl Book {
         // An order's contribution to its customer's exposure is re-read around every event
         // that touches the order, so the customer's running figure follows it exactly; its
         // place among the orders waiting for stock too.
-        let touched = self.order_touched(event);
-        let before = touched
-            .and_then(|id| self.orders.get(&id))
-            .map(SalesOrder::uninvoiced_value);
+        let touched = self.orders_touched(event);
+        let before: Vec<Decimal> = touched
+            .iter()
+            .map(|id| {
+                self.orders
+                    .get(id)
+                    .map(SalesOrder::uninvoiced_value)
+                    .unwrap_or_default()
+            })
+            .collect();
         self.register_ids(event);
         match event {
             Event::CompanySetUp(e) => {
@@ -209,7 +242,7 @@ impl Book {
             }
             Event::CompanySettingsChanged(e) => {
                 if let Some(company) = self.company.as_mut() {
-                    company.settings = e.settings;
+                    company.settings = e.settings.clone();
                 }
             }
             Event::UnitDefined(e) => {
@@ -335,15 +368,40 @@ impl Book {
             }
             Event::ShipmentDispatched(e) => shipment::apply_dispatched(self, e, actor, date),
             Event::DeliveryConfirmed(e) => shipment::apply_confirmed(self, e),
-            Event::InvoiceCreated(e) => invoice::apply_created(self, e),
-            Event::InvoicePosted(e) => invoice::apply_posted(self, e),
-            Event::InvoiceCancelled(e) => invoice::apply_cancelled(self, e),
+            Event::TaxDefined(e) => {
+                self.taxes.insert(e.tax.tax_id, e.tax.clone());
+            }
+            Event::FiscalPositionSet(e) => {
+                self.fiscal_positions.insert(e.treatment, e.mappings.clone());
+            }
+            Event::ExchangeRateSet(e) => {
+                self.exchange_rates
+                    .entry(e.currency)
+                    .or_default()
+                    .insert(e.date, e.rate);
+            }
+            Event::PaymentTermDefined(e) => {
+                self.payment_terms.insert(e.payment_term_id, e.clone());
+            }
+            Event::InvoiceCreated(e) => invoice::create::apply_created(self, e),
+            Event::DraftInvoiceChanged(e) => invoice::draft::apply_changed(self, e),
+            Event::InvoicePosted(e) => invoice::post::apply_posted(self, e),
+            Event::InvoiceCancelled(e) => invoice::draft::apply_cancelled(self, e),
+            Event::InvoiceWrittenOff(e) => invoice::write_off::apply_written_off(self, e),
+            Event::CreditNoteIssued(e) => invoice::credit_note::apply_issued(self, e),
+            Event::CreditApplied(e) => invoice::credit_note::apply_applied(self, e),
             Event::PaymentReceived(e) => payment::apply_received(self, e),
-            Event::PaymentAllocated(e) => payment::apply_allocated(self, e),
+            Event::PaymentAllocated(e) => payment::allocation::apply_allocated(self, e, date),
+            Event::PaymentReturned(e) => payment::returned::apply_returned(self, e),
+            Event::CustomerCreditRefunded(e) => payment::refund::apply_refunded(self, e),
+            Event::DunningNoticeIssued(e) => collections::apply_issued(self, e),
         }
-        if let Some(order) = touched.and_then(|id| self.orders.get(&id)) {
-            let change = order.uninvoiced_value() - before.unwrap_or_default();
-            let (id, customer_id, waiting) = (order.id, order.customer_id, order.is_waiting());
+        for (id, before) in touched.into_iter().zip(before) {
+            let Some(order) = self.orders.get(&id) else {
+                continue;
+            };
+            let change = order.uninvoiced_value() - before;
+            let (customer_id, waiting) = (order.customer_id, order.is_waiting());
             if let Some(customer) = self.customers.get_mut(&customer_id) {
                 customer.uninvoiced_orders += change;
             }
@@ -357,15 +415,25 @@ impl Book {
         self.head = recorded.head();
     }
 
-    /// The order whose quantities or status an event may change.
-    fn order_touched(&self, event: &Event) -> Option<OrderId> {
+    /// The orders whose quantities or status an event may change.
+    fn orders_touched(&self, event: &Event) -> Vec<OrderId> {
+        let of_invoice = |id: &InvoiceId| {
+            self.invoices
+                .get(id)
+                .map(|i| i.orders.clone())
+                .unwrap_or_default()
+        };
         match event {
-            Event::ShipmentDispatched(e) => Some(e.order_id),
-            Event::OrderPicked(e) => Some(e.order_id),
-            Event::InvoiceCreated(e) => Some(e.order_id),
-            Event::InvoicePosted(e) => self.invoices.get(&e.invoice_id).map(|i| i.order_id),
-            Event::InvoiceCancelled(e) => self.invoices.get(&e.invoice_id).map(|i| i.order_id),
-            _ => event.order_id(),
+            Event::ShipmentDispatched(e) => vec![e.order_id],
+            Event::OrderPicked(e) => vec![e.order_id],
+            Event::InvoiceCreated(e) => std::iter::once(e.order_id)
+                .chain(e.additional_orders.iter().copied())
+                .collect(),
+            Event::DraftInvoiceChanged(e) => of_invoice(&e.invoice_id),
+            Event::InvoicePosted(e) => of_invoice(&e.invoice_id),
+            Event::InvoiceCancelled(e) => of_invoice(&e.invoice_id),
+            Event::CreditNoteIssued(e) => of_invoice(&e.invoice_id),
+            _ => event.order_id().into_iter().collect(),
         }
     }
 
@@ -386,6 +454,9 @@ impl Book {
             Event::ShipmentDispatched(e) => (e.shipment_id.0, EntityKind::Shipment),
             Event::InvoiceCreated(e) => (e.invoice_id.0, EntityKind::Invoice),
             Event::PaymentReceived(e) => (e.payment_id.0, EntityKind::Payment),
+            Event::TaxDefined(e) => (e.tax.tax_id.0, EntityKind::Tax),
+            Event::PaymentTermDefined(e) => (e.payment_term_id.0, EntityKind::PaymentTerm),
+            Event::CreditNoteIssued(e) => (e.credit_note_id.0, EntityKind::CreditNote),
             _ => return,
         };
         self.ids.insert(created.0, created.1);
@@ -779,5 +850,84 @@ impl Book {
         self.payments
             .get(&id)
             .ok_or(DomainError::UnknownPayment { payment_id: id })
+    }
+
+    /// A tax.
+    pub fn tax(&self, id: TaxId) -> Option<&Tax> {
+        self.taxes.get(&id)
+    }
+
+    pub(crate) fn require_tax(&self, id: TaxId) -> Result<&Tax, DomainError> {
+        self.taxes.get(&id).ok_or(DomainError::UnknownTax { tax_id: id })
+    }
+
+    /// The tax mappings of a fiscal position, if set.
+    pub fn fiscal_position(&self, treatment: FiscalTreatment) -> Option<&[TaxMapping]> {
+        self.fiscal_positions.get(&treatment).map(Vec::as_slice)
+    }
+
+    /// The exchange rate of a currency on a date: the latest set on or before it.
+    pub fn exchange_rate(&self, currency: CurrencyCode, date: NaiveDate) -> Option<Decimal> {
+        self.exchange_rates
+            .get(&currency)?
+            .range(..=date)
+            .next_back()
+            .map(|(_, rate)| *rate)
+    }
+
+    /// A payment term.
+    pub fn payment_term(&self, id: PaymentTermId) -> Option<&PaymentTerm> {
+        self.payment_terms.get(&id)
+    }
+
+    pub(crate) fn require_payment_term(&self, id: PaymentTermId) -> Result<&PaymentTerm, DomainError> {
+        self.payment_terms
+            .get(&id)
+            .ok_or(DomainError::UnknownPaymentTerm { payment_term_id: id })
+    }
+
+    /// A credit note.
+    pub fn credit_note(&self, id: CreditNoteId) -> Option<&CreditNote> {
+        self.credit_notes.get(&id)
+    }
+
+    /// Every credit note, by id.
+    pub fn credit_notes(&self) -> impl Iterator<Item = &CreditNote> {
+        self.credit_notes.values()
+    }
+
+    pub(crate) fn require_credit_note(&self, id: CreditNoteId) -> Result<&CreditNote, DomainError> {
+        self.credit_notes
+            .get(&id)
+            .ok_or(DomainError::UnknownCreditNote { credit_note_id: id })
+    }
+
+    /// A customer's posted invoices with something open.
+    pub fn open_invoices_of(&self, customer: CustomerId) -> impl Iterator<Item = &Invoice> {
+        self.open_invoices
+            .get(&customer)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.invoices.get(id))
+    }
+
+    /// A customer's account entries, in the order they were recorded.
+    pub fn ledger(&self, customer: CustomerId) -> &[ledger::Entry] {
+        self.ledgers.get(&customer).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    /// A customer's statement from `from` to `to` (both included): opening balance,
+    /// invoices, credit notes, payments, refunds and the rest, closing balance.
+    pub fn statement(&self, customer: CustomerId, from: NaiveDate, to: NaiveDate) -> Statement {
+        ledger::statement(self, customer, from, to)
+    }
+
+    /// A customer's overdue installments as of a date, most overdue first.
+    pub fn overdue_installments(
+        &self,
+        customer: CustomerId,
+        as_of: NaiveDate,
+    ) -> Vec<collections::OverdueInstallment> {
+        collections::overdue_installments(self, customer, as_of)
     }
 }

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::collections::RunDunning;
 use crate::company::{ChangeCompanySettings, SetUpCompany};
 use crate::context::CommandContext;
 use crate::customer::{
@@ -12,7 +13,11 @@ use crate::customer::{
 };
 use crate::envelope::Hash;
 use crate::error::DomainError;
-use crate::invoice::{CancelInvoice, CreateInvoice, PostInvoice};
+use crate::exchange::SetExchangeRate;
+use crate::invoice::{
+    ApplyCredit, CancelInvoice, ChangeDraftInvoiceLine, CreateCreditNote, CreateDownPaymentInvoice,
+    CreateInvoice, PostInvoice, WriteOffInvoice,
+};
 use crate::location::{RegisterLocation, SetRemovalStrategy};
 use crate::order::{
     AddOrderLine, AddQuotationLine, ApproveDiscount, CancelOrder, ChangeOrderLine, CloseOrder, ConfirmOrder,
@@ -21,11 +26,14 @@ use crate::order::{
     SetOrderDiscount, SubstituteProduct, UnreserveStock,
 };
 use crate::payment::{AllocatePayment, ReceivePayment};
+use crate::payment::{AllocatePaymentAutomatically, RefundCustomerCredit, ReturnPayment};
+use crate::payment_term::DefinePaymentTerm;
 use crate::picking::{ConfirmWave, CreateWave, PackOrder, PickOrder};
 use crate::pricing::{AddPriceRule, CreatePriceList, RemovePriceRule};
 use crate::product::{ChangeProduct, RegisterProduct};
 use crate::shipment::{ConfirmDelivery, ShipOrder};
 use crate::stock::{AdjustInventory, MoveStock, ReceiveStock, ScrapStock};
+use crate::tax::{DefineTax, SetFiscalPosition};
 use crate::unit::DefineUnit;
 use crate::warehouse::ConfigureWarehouse;
 use crate::warehouse::RegisterWarehouse;
@@ -117,6 +125,19 @@ commands!(
     CancelInvoice,
     ReceivePayment,
     AllocatePayment,
+    DefineTax,
+    SetFiscalPosition,
+    SetExchangeRate,
+    DefinePaymentTerm,
+    CreateDownPaymentInvoice,
+    ChangeDraftInvoiceLine,
+    CreateCreditNote,
+    ApplyCredit,
+    WriteOffInvoice,
+    AllocatePaymentAutomatically,
+    ReturnPayment,
+    RefundCustomerCredit,
+    RunDunning,
 );
 
 /// A command with its context: what the engine executes.

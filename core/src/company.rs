@@ -1,12 +1,15 @@
 //! The company whose book this is: its name, base currency, the other currencies it
-//! accepts, its rounding rule, its sales settings (quotation validity, discount approval
-//! threshold, overdue grace days), and the invoice number sequences (one per fiscal year).
+//! accepts, its rounding rule, its settings (quotation validity, discount approval
+//! threshold, overdue grace days, tax rounding, write-off tolerance, dunning levels, early
+//! discount basis), and the gapless number sequences of invoices and credit notes (one per
+//! fiscal year each).
 //!
 //! Setting up the company is the first command of every book; every other command is
 //! refused with [`DomainError::CompanyNotSetUp`] until then.
 
 use std::collections::BTreeMap;
 
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -15,10 +18,12 @@ use crate::error::DomainError;
 use crate::event::Event;
 use crate::ids::CompanyId;
 use crate::money::{Currency, CurrencyCode, MAX_CURRENCY_DECIMALS, RoundingRule};
+use crate::payment_term::EarlyDiscountBasis;
+use crate::tax::TaxRounding;
 use crate::validate;
 
 /// Sales settings of a company. Missing fields take the documented defaults.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct CompanySettings {
     /// A quotation is valid this many days after it is created or revalidated (default 30).
@@ -31,6 +36,25 @@ pub struct CompanySettings {
     pub overdue_grace_days: u32,
     /// Whether one order may ship lines from different warehouses (default no).
     pub multi_warehouse_orders: bool,
+    /// How invoice taxes are rounded (default per line).
+    pub tax_rounding: TaxRounding,
+    /// The largest open amount (company currency) a billing clerk may write off (default
+    /// 0: none).
+    pub write_off_tolerance: Decimal,
+    /// Dunning levels, lowest first (default: reminder at 7 days overdue, second
+    /// reminder at 21, final notice at 45).
+    pub dunning_levels: Vec<DunningLevel>,
+    /// What early-payment discounts are computed on (default the untaxed amount).
+    pub early_discount_basis: EarlyDiscountBasis,
+}
+
+/// A dunning level: how many days overdue an installment must be to reach it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DunningLevel {
+    /// Name, e.g. "Reminder".
+    pub name: String,
+    /// Days past due.
+    pub days_overdue: u32,
 }
 
 impl Default for CompanySettings {
@@ -40,6 +64,23 @@ impl Default for CompanySettings {
             discount_approval_threshold: Decimal::TEN,
             overdue_grace_days: 0,
             multi_warehouse_orders: false,
+            tax_rounding: TaxRounding::PerLine,
+            write_off_tolerance: Decimal::ZERO,
+            dunning_levels: vec![
+                DunningLevel {
+                    name: "Reminder".into(),
+                    days_overdue: 7,
+                },
+                DunningLevel {
+                    name: "Second reminder".into(),
+                    days_overdue: 21,
+                },
+                DunningLevel {
+                    name: "Final notice".into(),
+                    days_overdue: 45,
+                },
+            ],
+            early_discount_basis: EarlyDiscountBasis::Untaxed,
         }
     }
 }
@@ -60,7 +101,25 @@ impl CompanySettings {
                 });
             }
         }
-        validate::percent("discount_approval_threshold", self.discount_approval_threshold)
+        validate::percent("discount_approval_threshold", self.discount_approval_threshold)?;
+        if self.write_off_tolerance < Decimal::ZERO {
+            return Err(DomainError::SettingOutOfRange {
+                field: "write_off_tolerance",
+                value: self.write_off_tolerance,
+            });
+        }
+        let mut previous = None;
+        for level in &self.dunning_levels {
+            validate::name("dunning_levels.name", &level.name)?;
+            if previous.is_some_and(|p| level.days_overdue <= p) || level.days_overdue > MAX_SETTING_DAYS {
+                return Err(DomainError::SettingOutOfRange {
+                    field: "dunning_levels",
+                    value: Decimal::from(level.days_overdue),
+                });
+            }
+            previous = Some(level.days_overdue);
+        }
+        Ok(())
     }
 }
 
@@ -135,6 +194,19 @@ pub struct Company {
     pub settings: CompanySettings,
     /// Last invoice sequence number used, per fiscal (calendar) year.
     pub invoice_sequences: BTreeMap<i32, u32>,
+    /// Last credit-note sequence number used, per fiscal (calendar) year.
+    pub credit_note_sequences: BTreeMap<i32, u32>,
+    /// The latest date an invoice or credit note was numbered on: numbers follow dates.
+    pub last_numbered_on: Option<NaiveDate>,
+}
+
+/// The numbered documents, each with its own gapless sequence per fiscal year.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NumberedDocument {
+    /// Invoices: `INV/<year>/<sequence>`.
+    Invoice,
+    /// Credit notes: `RINV/<year>/<sequence>`.
+    CreditNote,
 }
 
 impl Company {
@@ -150,8 +222,42 @@ impl Company {
     /// e.g. `(1, "INV/2026/00001")`. Numbers are gapless: a number is only consumed by
     /// the event that posts the invoice.
     pub fn next_invoice_number(&self, year: i32) -> (u32, String) {
-        let sequence = self.invoice_sequences.get(&year).copied().unwrap_or(0) + 1;
-        (sequence, format!("INV/{year}/{sequence:05}"))
+        self.next_number(NumberedDocument::Invoice, year)
+    }
+
+    /// The sequence number and the number the next document of a kind numbered in `year`
+    /// gets.
+    pub fn next_number(&self, document: NumberedDocument, year: i32) -> (u32, String) {
+        let (sequences, prefix) = match document {
+            NumberedDocument::Invoice => (&self.invoice_sequences, "INV"),
+            NumberedDocument::CreditNote => (&self.credit_note_sequences, "RINV"),
+        };
+        let sequence = sequences.get(&year).copied().unwrap_or(0) + 1;
+        (sequence, format!("{prefix}/{year}/{sequence:05}"))
+    }
+
+    /// Numbers a document dated `date`: refused when an earlier-numbered document carries a
+    /// later date, so that numbers always follow dates.
+    pub(crate) fn number_on(
+        &self,
+        document: NumberedDocument,
+        date: NaiveDate,
+    ) -> Result<(i32, u32, String), DomainError> {
+        if let Some(last) = self.last_numbered_on.filter(|last| date < *last) {
+            return Err(DomainError::DatedBeforeLastNumbered { date, last });
+        }
+        let (sequence, number) = self.next_number(document, date.year());
+        Ok((date.year(), sequence, number))
+    }
+
+    /// Records a number used.
+    pub(crate) fn record_number(&mut self, document: NumberedDocument, date: NaiveDate, sequence: u32) {
+        let sequences = match document {
+            NumberedDocument::Invoice => &mut self.invoice_sequences,
+            NumberedDocument::CreditNote => &mut self.credit_note_sequences,
+        };
+        sequences.insert(date.year(), sequence);
+        self.last_numbered_on = Some(self.last_numbered_on.map_or(date, |last| last.max(date)));
     }
 
     pub(crate) fn from_event(e: &CompanySetUp) -> Self {
@@ -165,8 +271,10 @@ impl Company {
             base_currency: e.base_currency,
             currencies,
             rounding: e.rounding,
-            settings: e.settings,
+            settings: e.settings.clone(),
             invoice_sequences: BTreeMap::new(),
+            credit_note_sequences: BTreeMap::new(),
+            last_numbered_on: None,
         }
     }
 }
@@ -201,7 +309,7 @@ pub(crate) fn set_up(book: &Book, cmd: &SetUpCompany) -> Result<Vec<Event>, Doma
         base_currency: cmd.base_currency,
         other_currencies: cmd.other_currencies.clone(),
         rounding: cmd.rounding,
-        settings: cmd.settings,
+        settings: cmd.settings.clone(),
     })])
 }
 
@@ -210,6 +318,6 @@ pub(crate) fn change_settings(book: &Book, cmd: &ChangeCompanySettings) -> Resul
     cmd.settings.validate()?;
     Ok(vec![Event::CompanySettingsChanged(CompanySettingsChanged {
         company_id: company.id,
-        settings: cmd.settings,
+        settings: cmd.settings.clone(),
     })])
 }

@@ -19,7 +19,7 @@ use crate::book::Book;
 use crate::company::Company;
 use crate::error::DomainError;
 use crate::event::Event;
-use crate::ids::{CustomerGroupId, CustomerId, PriceListId};
+use crate::ids::{CustomerGroupId, CustomerId, PaymentTermId, PriceListId};
 use crate::money::Money;
 use crate::order::BackorderPolicy;
 use crate::validate;
@@ -64,8 +64,12 @@ pub enum TaxTreatment {
 pub struct CustomerDetails {
     /// Legal name.
     pub name: String,
-    /// Net payment term: an invoice is due this many days after its date (0 = immediately).
+    /// Net payment term: an invoice is due this many days after its date (0 = immediately),
+    /// unless the customer has a payment term with installments.
     pub payment_term_days: u32,
+    /// The payment term that splits the customer's invoices into installments.
+    #[serde(default)]
+    pub payment_term_id: Option<PaymentTermId>,
     /// Tax (VAT) id; unique among customers (compared ignoring case, spaces, dots, dashes).
     #[serde(default)]
     pub tax_id: Option<String>,
@@ -261,8 +265,11 @@ pub struct Customer {
     pub blocked: Option<String>,
     /// False once deactivated.
     pub active: bool,
-    /// Posted invoices not yet paid, in the company currency.
+    /// What is open on posted invoices, valued at their rates in the company currency
+    /// (exact).
     pub receivable: Decimal,
+    /// The dunning level last reached, until a payment starts it over.
+    pub dunning_level: Option<u32>,
     /// Confirmed order quantities not yet on a posted invoice, valued at their net prices
     /// (exact, unrounded), in the company currency.
     pub uninvoiced_orders: Decimal,
@@ -287,6 +294,7 @@ impl Customer {
             blocked: None,
             active: true,
             receivable: Decimal::ZERO,
+            dunning_level: None,
             uninvoiced_orders: Decimal::ZERO,
         }
     }
@@ -349,6 +357,9 @@ fn check_details(book: &Book, customer_id: CustomerId, details: &CustomerDetails
     }
     if let Some(price_list_id) = details.price_list_id {
         book.require_price_list(price_list_id)?;
+    }
+    if let Some(term) = details.payment_term_id {
+        book.require_payment_term(term)?;
     }
     if let TaxTreatment::Exempt { certificate, .. } = &details.tax_treatment {
         validate::name("tax_treatment.certificate", certificate)?;

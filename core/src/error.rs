@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use crate::access::Role;
 use crate::customer::CustomerStatusChange;
 use crate::ids::{
-    ActorId, CompanyId, CustomerGroupId, CustomerId, EntityKind, InvoiceId, OrderId, PaymentId, PriceListId,
-    PriceRuleId, ProductId, WarehouseId,
+    ActorId, CompanyId, CreditNoteId, CustomerGroupId, CustomerId, EntityKind, InvoiceId, OrderId, PaymentId,
+    PaymentTermId, PriceListId, PriceRuleId, ProductId, TaxId, WarehouseId,
 };
 use crate::invoice::InvoiceStatus;
 use crate::money::{CurrencyCode, Money};
@@ -803,7 +803,7 @@ pub enum DomainError {
     },
 
     // --- invoices and payments ---------------------------------------------------------
-    /// Nothing delivered is left uninvoiced.
+    /// Nothing is left to invoice (by the products' invoice policies).
     #[error("order {order_id} has nothing to invoice")]
     NothingToInvoice {
         /// The order.
@@ -858,5 +858,232 @@ pub enum DomainError {
         requested: Money,
         /// What the invoice has open.
         open: Money,
+    },
+    // --- billing: taxes, terms, currencies ----------------------------------------------
+    /// No tax with this id.
+    #[error("unknown tax {tax_id}")]
+    UnknownTax {
+        /// The id given.
+        tax_id: TaxId,
+    },
+    /// A product lists a tax twice.
+    #[error("tax {tax_id} is listed twice")]
+    DuplicateTax {
+        /// The tax.
+        tax_id: TaxId,
+    },
+    /// A tax included in the price cannot be part of the base of later taxes.
+    #[error("tax {tax_id} is included in the price and cannot also be in the base of later taxes")]
+    IncludedTaxAffectsLater {
+        /// The tax.
+        tax_id: TaxId,
+    },
+    /// A fiscal position maps the same tax twice.
+    #[error("the fiscal position maps tax {tax_id} twice")]
+    DuplicateTaxMapping {
+        /// The tax.
+        tax_id: TaxId,
+    },
+    /// The company currency's rate is always 1.
+    #[error("{currency} is the company currency: its rate is always 1")]
+    RateOfBaseCurrency {
+        /// The currency.
+        currency: CurrencyCode,
+    },
+    /// A rate must be positive, with at most 10 decimals.
+    #[error("invalid exchange rate {rate}: must be positive with at most 10 decimals")]
+    InvalidExchangeRate {
+        /// The rate given.
+        rate: Decimal,
+    },
+    /// No rate of the currency applies on the date.
+    #[error("no exchange rate for {currency} on {date}")]
+    NoExchangeRate {
+        /// The currency.
+        currency: CurrencyCode,
+        /// The date.
+        date: NaiveDate,
+    },
+    /// No payment term with this id.
+    #[error("unknown payment term {payment_term_id}")]
+    UnknownPaymentTerm {
+        /// The id given.
+        payment_term_id: PaymentTermId,
+    },
+    /// A payment term needs exactly one balance line, the last.
+    #[error("a payment term needs exactly one balance line, and it must be the last")]
+    BalanceLineMustBeLast,
+    /// A day of the month outside 1-31.
+    #[error("day of month {day} is not between 1 and 31")]
+    InvalidDayOfMonth {
+        /// The day given.
+        day: u32,
+    },
+
+    // --- billing: invoices and credit notes ---------------------------------------------
+    /// An invoice lists an order twice.
+    #[error("order {order_id} is listed twice")]
+    OrderListedTwice {
+        /// The order.
+        order_id: OrderId,
+    },
+    /// Orders invoiced together must have the same customer and currency.
+    #[error("order {order_id} has another customer or currency than the invoice's first order")]
+    InvoiceOrdersDiffer {
+        /// The order.
+        order_id: OrderId,
+    },
+    /// Down payments would exceed the order's value.
+    #[error("down payment {requested} exceeds what is left of order {order_id}: {order_value}")]
+    DownPaymentExceedsOrder {
+        /// The order.
+        order_id: OrderId,
+        /// Amount asked for.
+        requested: Money,
+        /// Order value not yet covered by down payments.
+        order_value: Money,
+    },
+    /// A down-payment invoice has no lines to change.
+    #[error("invoice {invoice_id} is a down payment and has no lines")]
+    DownPaymentHasNoLines {
+        /// The invoice.
+        invoice_id: InvoiceId,
+    },
+    /// More than the order line may invoice.
+    #[error("cannot invoice {requested} of line {order_line}: at most {invoiceable}")]
+    InvoiceQuantityTooHigh {
+        /// The order line.
+        order_line: u32,
+        /// Quantity asked for.
+        requested: Decimal,
+        /// Most it may invoice.
+        invoiceable: Decimal,
+    },
+    /// A draft would have no line left.
+    #[error("invoice {invoice_id} would have no line left (cancel it instead)")]
+    EmptyInvoice {
+        /// The invoice.
+        invoice_id: InvoiceId,
+    },
+    /// Numbers follow dates: a document cannot be dated before the last one numbered.
+    #[error("cannot number a document dated {date}: the last one numbered is dated {last}")]
+    DatedBeforeLastNumbered {
+        /// The date of the document.
+        date: NaiveDate,
+        /// The latest date numbered.
+        last: NaiveDate,
+    },
+    /// No credit note with this id.
+    #[error("unknown credit note {credit_note_id}")]
+    UnknownCreditNote {
+        /// The id given.
+        credit_note_id: CreditNoteId,
+    },
+    /// A reversal credits a whole invoice: not one already partly credited.
+    #[error("invoice {invoice_id} already has credit notes: credit the rest by goods or amount")]
+    InvoiceAlreadyCredited {
+        /// The invoice.
+        invoice_id: InvoiceId,
+    },
+    /// A returned-goods credit note without lines.
+    #[error("a credit note for returned goods needs at least one line")]
+    EmptyCreditNote,
+    /// More than the invoice line (or the delivery) allows to credit.
+    #[error("cannot credit {requested} of line {order_line}: at most {creditable}")]
+    CreditQuantityTooHigh {
+        /// The order line.
+        order_line: u32,
+        /// Quantity asked for.
+        requested: Decimal,
+        /// Most that may be credited.
+        creditable: Decimal,
+    },
+    /// Credit notes would exceed the invoice total.
+    #[error("cannot credit {requested} on invoice {invoice_id}: only {creditable} left to credit")]
+    CreditExceedsInvoice {
+        /// The invoice.
+        invoice_id: InvoiceId,
+        /// Amount asked for.
+        requested: Money,
+        /// What is left to credit.
+        creditable: Money,
+    },
+    /// Applying more than the credit note has left.
+    #[error("cannot apply {requested} of credit note {credit_note_id}: only {unapplied} left")]
+    CreditExceedsUnapplied {
+        /// The credit note.
+        credit_note_id: CreditNoteId,
+        /// Amount asked for.
+        requested: Money,
+        /// What it has left.
+        unapplied: Money,
+    },
+    /// The invoice and the credit belong to different customers.
+    #[error("invoice {invoice_id} is billed to {invoice_customer}, the credit belongs to {customer}")]
+    SettlementCustomerMismatch {
+        /// The invoice.
+        invoice_id: InvoiceId,
+        /// Who is billed.
+        invoice_customer: CustomerId,
+        /// Whose credit it is.
+        customer: CustomerId,
+    },
+    /// No installment with this index.
+    #[error("invoice {invoice_id} has no installment {installment}")]
+    UnknownInstallment {
+        /// The invoice.
+        invoice_id: InvoiceId,
+        /// The index given.
+        installment: usize,
+    },
+    /// Nothing is open on the invoice.
+    #[error("invoice {invoice_id} has nothing open")]
+    NothingOpen {
+        /// The invoice.
+        invoice_id: InvoiceId,
+    },
+    /// The open amount is above the company's write-off tolerance.
+    #[error("invoice {invoice_id} has {open} open, above the write-off tolerance of {tolerance}")]
+    WriteOffAboveTolerance {
+        /// The invoice.
+        invoice_id: InvoiceId,
+        /// Its open amount, in the company currency.
+        open: Money,
+        /// The tolerance.
+        tolerance: Money,
+    },
+
+    // --- billing: payments and collections ----------------------------------------------
+    /// No open installment in the payment's currency takes anything.
+    #[error("payment {payment_id} has nothing to allocate to")]
+    NothingToAllocate {
+        /// The payment.
+        payment_id: PaymentId,
+    },
+    /// The bank returned the payment already.
+    #[error("payment {payment_id} was returned")]
+    PaymentAlreadyReturned {
+        /// The payment.
+        payment_id: PaymentId,
+    },
+    /// A refunded payment cannot be returned.
+    #[error("payment {payment_id} was partly refunded and cannot be returned")]
+    PaymentAlreadyRefunded {
+        /// The payment.
+        payment_id: PaymentId,
+    },
+    /// Refunding more than the credit left.
+    #[error("cannot refund {requested}: only {available} of credit left")]
+    RefundExceedsCredit {
+        /// Amount asked for.
+        requested: Money,
+        /// Credit left.
+        available: Money,
+    },
+    /// No customer has a dunning notice due.
+    #[error("no dunning notice is due as of {as_of}")]
+    NoDunningDue {
+        /// The run's date.
+        as_of: NaiveDate,
     },
 }

@@ -8,13 +8,18 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::collections::DunningNoticeIssued;
 use crate::company::{CompanySetUp, CompanySettingsChanged};
 use crate::customer::{
     CreditLimitSet, CustomerBlocked, CustomerChanged, CustomerDeactivated, CustomerGroupRegistered,
     CustomerReactivated, CustomerRegistered, CustomerUnblocked,
 };
+use crate::exchange::ExchangeRateSet;
 use crate::ids::OrderId;
-use crate::invoice::{InvoiceCancelled, InvoiceCreated, InvoicePosted};
+use crate::invoice::{
+    CreditApplied, CreditNoteIssued, DraftInvoiceChanged, InvoiceCancelled, InvoiceCreated, InvoicePosted,
+    InvoiceWrittenOff,
+};
 use crate::location::{LocationRegistered, RemovalStrategySet};
 use crate::order::{
     CreditHoldReleased, DiscountApproved, FulfilmentPolicySet, LinePriceOverridden, LineSubstituted,
@@ -22,7 +27,9 @@ use crate::order::{
     OrderLineChanged, OrderReleased, OrderReopened, QuotationCreated, QuotationLineAdded,
     QuotationLineRemoved, QuotationRevalidated, QuotationSent, StockReserved, StockUnreserved,
 };
+use crate::payment::{CustomerCreditRefunded, PaymentReturned};
 use crate::payment::{PaymentAllocated, PaymentReceived};
+use crate::payment_term::PaymentTermDefined;
 use crate::picking::{OrderPicked, WaveCompleted, WaveCreated};
 use crate::pricing::{PriceListCreated, PriceRuleAdded, PriceRuleRemoved};
 use crate::product::{ProductChanged, ProductRegistered};
@@ -31,6 +38,7 @@ use crate::shipment::ShipmentDispatched;
 use crate::stock::StockReceived;
 use crate::stock::{InventoryAdjusted, StockMoved, StockScrapped};
 use crate::stream::{StreamId, StreamKind};
+use crate::tax::{FiscalPositionSet, TaxDefined};
 use crate::unit::UnitDefined;
 use crate::warehouse::WarehouseConfigured;
 use crate::warehouse::WarehouseRegistered;
@@ -121,6 +129,17 @@ events!(
     InvoiceCancelled => Invoice(invoice_id),
     PaymentReceived => Payment(payment_id),
     PaymentAllocated => Payment(payment_id),
+    TaxDefined => Company(company_id),
+    FiscalPositionSet => Company(company_id),
+    ExchangeRateSet => Company(company_id),
+    PaymentTermDefined => Company(company_id),
+    DraftInvoiceChanged => Invoice(invoice_id),
+    InvoiceWrittenOff => Invoice(invoice_id),
+    CreditNoteIssued => CreditNote(credit_note_id),
+    CreditApplied => CreditNote(credit_note_id),
+    PaymentReturned => Payment(payment_id),
+    CustomerCreditRefunded => Customer(customer_id),
+    DunningNoticeIssued => Customer(customer_id),
 );
 
 impl Event {

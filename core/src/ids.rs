@@ -72,6 +72,18 @@ entity_id!(
     WaveId
 );
 entity_id!(
+    /// A tax.
+    TaxId
+);
+entity_id!(
+    /// A payment term.
+    PaymentTermId
+);
+entity_id!(
+    /// A credit note.
+    CreditNoteId
+);
+entity_id!(
     /// A sales order, from quotation onwards.
     OrderId
 );
@@ -106,6 +118,12 @@ pub enum EntityKind {
     Product,
     /// A warehouse.
     Warehouse,
+    /// A tax.
+    Tax,
+    /// A payment term.
+    PaymentTerm,
+    /// A credit note.
+    CreditNote,
     /// A stock location.
     Location,
     /// A warehouse operation.
@@ -132,6 +150,9 @@ impl fmt::Display for EntityKind {
             Self::PriceRule => "price rule",
             Self::Product => "product",
             Self::Warehouse => "warehouse",
+            Self::Tax => "tax",
+            Self::PaymentTerm => "payment term",
+            Self::CreditNote => "credit note",
             Self::Location => "location",
             Self::Operation => "operation",
             Self::Wave => "wave",

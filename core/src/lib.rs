@@ -50,6 +50,7 @@
 pub mod access;
 pub mod book;
 pub mod codec;
+pub mod collections;
 pub mod command;
 pub mod company;
 pub mod context;
@@ -57,12 +58,15 @@ pub mod customer;
 pub mod envelope;
 pub mod error;
 pub mod event;
+pub mod exchange;
 pub mod ids;
 pub mod invoice;
+pub mod ledger;
 pub mod location;
 pub mod money;
 pub mod order;
 pub mod payment;
+pub mod payment_term;
 pub mod picking;
 pub mod pricing;
 pub mod product;
@@ -70,6 +74,7 @@ pub mod shipment;
 pub mod stock;
 pub mod store;
 pub mod stream;
+pub mod tax;
 pub mod unit;
 pub mod validate;
 pub mod warehouse;
@@ -82,8 +87,9 @@ pub use envelope::{ChainVerifier, Commit, Hash, Head, RecordedEvent, SealedEvent
 pub use error::DomainError;
 pub use event::Event;
 pub use ids::{
-    ActorId, CompanyId, CustomerGroupId, CustomerId, EntityKind, InvoiceId, LocationId, OperationId, OrderId,
-    PaymentId, PriceListId, PriceRuleId, ProductId, ShipmentId, WarehouseId, WaveId,
+    ActorId, CompanyId, CreditNoteId, CustomerGroupId, CustomerId, EntityKind, InvoiceId, LocationId,
+    OperationId, OrderId, PaymentId, PaymentTermId, PriceListId, PriceRuleId, ProductId, ShipmentId, TaxId,
+    WarehouseId, WaveId,
 };
 pub use money::{Currency, CurrencyCode, Money, RoundingRule};
 pub use store::{EventStore, MemoryStore, StoreError};

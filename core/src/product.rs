@@ -1,12 +1,14 @@
 //! The product catalogue: SKU, name, category, unit of measure, list price in the company
-//! currency, and the floor price below which a sale needs a sales manager's approval.
+//! currency, the floor price below which a sale needs a sales manager's approval, and for
+//! billing its invoice policy (ordered or delivered quantities) and the taxes it carries.
 
 use serde::{Deserialize, Serialize};
 
 use crate::book::Book;
 use crate::error::DomainError;
 use crate::event::Event;
-use crate::ids::ProductId;
+use crate::ids::{ProductId, TaxId};
+use crate::invoice::InvoicePolicy;
 use crate::money::Money;
 use crate::stock::Tracking;
 use crate::validate;
@@ -49,6 +51,12 @@ pub struct RegisterProduct {
     /// Products that may replace it when it is short.
     #[serde(default)]
     pub substitutes: Vec<ProductId>,
+    /// Invoiced on delivered (default) or on ordered quantities.
+    #[serde(default)]
+    pub invoice_policy: InvoicePolicy,
+    /// The taxes its sales carry, in the order they apply.
+    #[serde(default)]
+    pub taxes: Vec<TaxId>,
 }
 
 /// Command: change a product's name, category, list price or floor price. The SKU and the
@@ -70,6 +78,12 @@ pub struct ChangeProduct {
     /// Products that may replace it when it is short (the complete list).
     #[serde(default)]
     pub substitutes: Vec<ProductId>,
+    /// Invoiced on delivered (default) or on ordered quantities.
+    #[serde(default)]
+    pub invoice_policy: InvoicePolicy,
+    /// The taxes its sales carry, in the order they apply.
+    #[serde(default)]
+    pub taxes: Vec<TaxId>,
 }
 
 /// Event: a product's name, category, list price or floor price changed.
@@ -88,6 +102,12 @@ pub struct ProductChanged {
     /// Substitutes.
     #[serde(default)]
     pub substitutes: Vec<ProductId>,
+    /// Invoiced on delivered (default) or on ordered quantities.
+    #[serde(default)]
+    pub invoice_policy: InvoicePolicy,
+    /// The taxes its sales carry, in the order they apply.
+    #[serde(default)]
+    pub taxes: Vec<TaxId>,
 }
 
 /// Event: a product was added to the catalogue.
@@ -115,6 +135,12 @@ pub struct ProductRegistered {
     /// Substitutes.
     #[serde(default)]
     pub substitutes: Vec<ProductId>,
+    /// Invoiced on delivered (default) or on ordered quantities.
+    #[serde(default)]
+    pub invoice_policy: InvoicePolicy,
+    /// The taxes its sales carry, in the order they apply.
+    #[serde(default)]
+    pub taxes: Vec<TaxId>,
 }
 
 /// A product's state.
@@ -138,6 +164,10 @@ pub struct Product {
     pub tracking: Tracking,
     /// Products that may replace it.
     pub substitutes: Vec<ProductId>,
+    /// Invoiced on delivered (default) or on ordered quantities.
+    pub invoice_policy: InvoicePolicy,
+    /// The taxes its sales carry, in the order they apply.
+    pub taxes: Vec<TaxId>,
 }
 
 impl Product {
@@ -152,6 +182,8 @@ impl Product {
             floor_price: e.floor_price,
             tracking: e.tracking,
             substitutes: e.substitutes.clone(),
+            invoice_policy: e.invoice_policy,
+            taxes: e.taxes.clone(),
         }
     }
 
@@ -161,6 +193,8 @@ impl Product {
         self.list_price = e.list_price;
         self.floor_price = e.floor_price;
         self.substitutes = e.substitutes.clone();
+        self.invoice_policy = e.invoice_policy;
+        self.taxes = e.taxes.clone();
     }
 }
 
@@ -193,6 +227,17 @@ fn check_substitutes(book: &Book, product: ProductId, substitutes: &[ProductId])
             return Err(DomainError::InvalidSubstitute {
                 substitute_id: *substitute,
             });
+        }
+    }
+    Ok(())
+}
+
+/// Taxes must exist, each listed once.
+fn check_taxes(book: &Book, taxes: &[TaxId]) -> Result<(), DomainError> {
+    for (index, tax) in taxes.iter().enumerate() {
+        book.require_tax(*tax)?;
+        if taxes[..index].contains(tax) {
+            return Err(DomainError::DuplicateTax { tax_id: *tax });
         }
     }
     Ok(())
@@ -232,6 +277,7 @@ pub(crate) fn register(book: &Book, cmd: &RegisterProduct) -> Result<Vec<Event>,
         }
     }
     check_substitutes(book, cmd.product_id, &cmd.substitutes)?;
+    check_taxes(book, &cmd.taxes)?;
     Ok(vec![Event::ProductRegistered(ProductRegistered {
         product_id: cmd.product_id,
         sku: cmd.sku.clone(),
@@ -242,6 +288,8 @@ pub(crate) fn register(book: &Book, cmd: &RegisterProduct) -> Result<Vec<Event>,
         floor_price: cmd.floor_price,
         tracking: cmd.tracking,
         substitutes: cmd.substitutes.clone(),
+        invoice_policy: cmd.invoice_policy,
+        taxes: cmd.taxes.clone(),
     })])
 }
 
@@ -255,6 +303,7 @@ pub(crate) fn change(book: &Book, cmd: &ChangeProduct) -> Result<Vec<Event>, Dom
         cmd.floor_price.as_ref(),
     )?;
     check_substitutes(book, cmd.product_id, &cmd.substitutes)?;
+    check_taxes(book, &cmd.taxes)?;
     Ok(vec![Event::ProductChanged(ProductChanged {
         product_id: cmd.product_id,
         name: cmd.name.clone(),
@@ -262,5 +311,7 @@ pub(crate) fn change(book: &Book, cmd: &ChangeProduct) -> Result<Vec<Event>, Dom
         list_price: cmd.list_price,
         floor_price: cmd.floor_price,
         substitutes: cmd.substitutes.clone(),
+        invoice_policy: cmd.invoice_policy,
+        taxes: cmd.taxes.clone(),
     })])
 }

@@ -35,12 +35,14 @@ pub enum StreamKind {
     Shipment,
     /// An invoice.
     Invoice,
+    /// A credit note.
+    CreditNote,
     /// A payment and its allocations.
     Payment,
 }
 
 impl StreamKind {
-    const ALL: [StreamKind; 13] = [
+    const ALL: [StreamKind; 14] = [
         Self::Company,
         Self::Customer,
         Self::CustomerGroup,
@@ -53,6 +55,7 @@ impl StreamKind {
         Self::Order,
         Self::Shipment,
         Self::Invoice,
+        Self::CreditNote,
         Self::Payment,
     ];
 
@@ -71,6 +74,7 @@ impl StreamKind {
             Self::Order => "order",
             Self::Shipment => "shipment",
             Self::Invoice => "invoice",
+            Self::CreditNote => "creditnote",
             Self::Payment => "payment",
         }
     }
@@ -101,7 +105,7 @@ impl fmt::Display for StreamId {
 /// A text that is not `<kind>-<uuid>`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "not a stream id: {text:?} (expected <kind>-<uuid>, kind one of company, customer, customergroup, pricelist, product, warehouse, operation, wave, stock, order, shipment, invoice, payment)"
+    "not a stream id: {text:?} (expected <kind>-<uuid>, kind one of company, customer, customergroup, pricelist, product, warehouse, operation, wave, stock, order, shipment, invoice, creditnote, payment)"
 )]
 pub struct InvalidStreamId {
     /// The text that was given.

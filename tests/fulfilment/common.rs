@@ -184,6 +184,8 @@ impl<'a> NewProduct<'a> {
             floor_price: None,
             tracking: self.tracking,
             substitutes: self.substitutes,
+            invoice_policy: Default::default(),
+            taxes: vec![],
         });
         product_id
     }

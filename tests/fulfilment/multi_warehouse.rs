@@ -147,7 +147,12 @@ fn each_line_reserves_and_ships_in_its_own_warehouse() {
 
     // One invoice for both: 5 x 10.00 + 4 x 2.50.
     let invoice_id: InvoiceId = w.h.id();
-    w.h.ok(CreateInvoice { invoice_id, order_id });
+    w.h.ok(CreateInvoice {
+        invoice_id,
+        order_id,
+        additional_orders: vec![],
+        currency: None,
+    });
     assert_eq!(w.h.engine.invoice(invoice_id).unwrap().total, usd("60.00"));
 }
 

@@ -43,7 +43,12 @@ fn substitute(order_id: OrderId, substitute_id: ProductId, keep_price: bool) -> 
 
 fn invoice_total(w: &mut World, order_id: OrderId) -> o2c::Money {
     let invoice_id: InvoiceId = w.h.id();
-    w.h.ok(CreateInvoice { invoice_id, order_id });
+    w.h.ok(CreateInvoice {
+        invoice_id,
+        order_id,
+        additional_orders: vec![],
+        currency: None,
+    });
     w.h.engine.invoice(invoice_id).unwrap().total
 }
 
@@ -115,7 +120,12 @@ fn a_substitution_that_keeps_the_price_is_invoiced_at_the_original_price() {
     reserve(&mut w, order_id);
     ship(&mut w, order_id, &[]);
     let invoice_id: InvoiceId = w.h.id();
-    w.h.ok(CreateInvoice { invoice_id, order_id });
+    w.h.ok(CreateInvoice {
+        invoice_id,
+        order_id,
+        additional_orders: vec![],
+        currency: None,
+    });
     let invoice = w.h.engine.invoice(invoice_id).unwrap();
     assert_eq!(invoice.lines[0].product_id, plus);
     assert_eq!(

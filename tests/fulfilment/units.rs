@@ -105,7 +105,12 @@ fn a_box_of_twelve_is_priced_reserved_shipped_and_invoiced_in_whole_boxes() {
 
     // Then the invoice bills 2 boxes at 120.00: 240.00.
     let invoice_id: InvoiceId = w.h.id();
-    let event = only(w.h.ok(CreateInvoice { invoice_id, order_id }));
+    let event = only(w.h.ok(CreateInvoice {
+        invoice_id,
+        order_id,
+        additional_orders: vec![],
+        currency: None,
+    }));
     assert_eq!(
         event,
         Event::InvoiceCreated(InvoiceCreated {
@@ -119,8 +124,17 @@ fn a_box_of_twelve_is_priced_reserved_shipped_and_invoiced_in_whole_boxes() {
                 unit_price: usd("120.00"),
                 discount_percent: dec("0"),
                 amount: usd("240.00"),
+                order_id: Some(order_id),
+                taxes: vec![],
             }],
             total: usd("240.00"),
+            additional_orders: vec![],
+            rate: None,
+            taxes: vec![],
+            deductions: vec![],
+            untaxed: Some(usd("240.00")),
+            tax: Some(usd("0.00")),
+            down_payment: false,
         })
     );
 
@@ -179,7 +193,12 @@ fn kilograms_sold_in_grams_stay_exact_through_reservation_shipment_and_invoice()
 
     ship(&mut w, order_id, &[]);
     let invoice_id: InvoiceId = w.h.id();
-    w.h.ok(CreateInvoice { invoice_id, order_id });
+    w.h.ok(CreateInvoice {
+        invoice_id,
+        order_id,
+        additional_orders: vec![],
+        currency: None,
+    });
     let invoice = w.h.engine.invoice(invoice_id).unwrap();
     assert_eq!(
         (invoice.lines[0].quantity, invoice.total),
@@ -327,6 +346,8 @@ fn a_product_in_a_defined_unit_takes_its_precision() {
         floor_price: None,
         tracking: Default::default(),
         substitutes: vec![],
+        invoice_policy: Default::default(),
+        taxes: vec![],
     });
 
     assert_eq!(

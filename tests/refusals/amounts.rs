@@ -157,7 +157,8 @@ fn allocating_zero_or_a_negative_amount_is_refused() {
         w.h.refused(AllocatePayment {
             payment_id,
             invoice_id,
-            amount: usd("0.00")
+            amount: usd("0.00"),
+            installment: None,
         }),
         DomainError::NonPositiveAmount { amount: usd("0") }
     );
@@ -165,7 +166,8 @@ fn allocating_zero_or_a_negative_amount_is_refused() {
         w.h.refused(AllocatePayment {
             payment_id,
             invoice_id,
-            amount: usd("-1.00")
+            amount: usd("-1.00"),
+            installment: None,
         }),
         DomainError::NegativeAmount { amount: usd("-1.00") }
     );
@@ -181,7 +183,8 @@ fn allocating_an_amount_finer_than_the_cent_is_refused() {
         w.h.refused(AllocatePayment {
             payment_id,
             invoice_id,
-            amount: usd("9.999")
+            amount: usd("9.999"),
+            installment: None,
         }),
         DomainError::AmountPrecisionExceeded {
             amount: usd("9.999"),

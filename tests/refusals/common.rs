@@ -98,7 +98,12 @@ pub(crate) fn delivered(w: &mut World, lines: &[(ProductId, &str)]) -> OrderId {
 
 pub(crate) fn draft_invoice(w: &mut World, order_id: OrderId) -> InvoiceId {
     let invoice_id = w.h.id();
-    w.h.ok(CreateInvoice { invoice_id, order_id });
+    w.h.ok(CreateInvoice {
+        invoice_id,
+        order_id,
+        additional_orders: vec![],
+        currency: None,
+    });
     invoice_id
 }
 
@@ -153,6 +158,8 @@ pub(crate) fn product(sku: &str, unit: Unit, list_price: Money) -> RegisterProdu
         floor_price: None,
         tracking: Default::default(),
         substitutes: vec![],
+        invoice_policy: Default::default(),
+        taxes: vec![],
     }
 }
 

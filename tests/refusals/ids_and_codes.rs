@@ -92,7 +92,9 @@ fn document_ids_are_unique_across_orders_shipments_invoices_and_payments() {
     assert_eq!(
         w.h.refused(CreateInvoice {
             invoice_id: payment_id.0.into(),
-            order_id
+            order_id,
+            additional_orders: vec![],
+            currency: None,
         }),
         DomainError::IdAlreadyUsed {
             id: payment_id.0,
@@ -272,7 +274,13 @@ fn every_command_before_the_company_is_set_up_is_refused() {
             tracking_reference: String::new(),
         }
         .into(),
-        CreateInvoice { invoice_id, order_id }.into(),
+        CreateInvoice {
+            invoice_id,
+            order_id,
+            additional_orders: vec![],
+            currency: None,
+        }
+        .into(),
         PostInvoice { invoice_id }.into(),
         CancelInvoice {
             invoice_id,
@@ -291,6 +299,7 @@ fn every_command_before_the_company_is_set_up_is_refused() {
             payment_id,
             invoice_id,
             amount: usd("1.00"),
+            installment: None,
         }
         .into(),
     ];

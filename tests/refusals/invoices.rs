@@ -15,7 +15,9 @@ fn invoicing_before_anything_is_delivered_is_refused() {
     assert_eq!(
         w.h.refused(CreateInvoice {
             invoice_id: unknown(),
-            order_id
+            order_id,
+            additional_orders: vec![],
+            currency: None,
         }),
         DomainError::NothingToInvoice { order_id }
     );
@@ -31,7 +33,9 @@ fn invoicing_what_is_already_on_a_draft_is_refused() {
     assert_eq!(
         w.h.refused(CreateInvoice {
             invoice_id: unknown(),
-            order_id
+            order_id,
+            additional_orders: vec![],
+            currency: None,
         }),
         DomainError::NothingToInvoice { order_id }
     );
@@ -47,7 +51,9 @@ fn invoicing_a_fully_invoiced_order_is_refused() {
     assert_eq!(
         w.h.refused(CreateInvoice {
             invoice_id: unknown(),
-            order_id
+            order_id,
+            additional_orders: vec![],
+            currency: None,
         }),
         DomainError::NothingToInvoice { order_id }
     );

@@ -84,7 +84,9 @@ fn invoicing_a_quotation_is_refused() {
     assert_eq!(
         w.h.refused(CreateInvoice {
             invoice_id: unknown(),
-            order_id
+            order_id,
+            additional_orders: vec![],
+            currency: None,
         }),
         DomainError::OrderNotConfirmed { order_id }
     );

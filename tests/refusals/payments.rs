@@ -1,8 +1,10 @@
 //! Payments and allocations: draft or cancelled invoices, too much, mismatched currencies, another customer.
 
 use crate::common::*;
-use crate::support::{World, details, eur, usd};
+use crate::support::{World, dec, details, eur, usd};
+use o2c::chrono::NaiveDate;
 use o2c::customer::RegisterCustomer;
+use o2c::exchange::SetExchangeRate;
 use o2c::invoice::{CancelInvoice, InvoiceStatus};
 use o2c::payment::AllocatePayment;
 use o2c::{CustomerId, DomainError};
@@ -19,7 +21,8 @@ fn allocating_to_a_draft_invoice_is_refused() {
         w.h.refused(AllocatePayment {
             payment_id,
             invoice_id,
-            amount: usd("10.00")
+            amount: usd("10.00"),
+            installment: None,
         }),
         DomainError::InvoiceNotPosted {
             invoice_id,
@@ -44,7 +47,8 @@ fn allocating_to_a_cancelled_invoice_is_refused() {
         w.h.refused(AllocatePayment {
             payment_id,
             invoice_id,
-            amount: usd("10.00")
+            amount: usd("10.00"),
+            installment: None,
         }),
         DomainError::InvoiceNotPosted {
             invoice_id,
@@ -62,13 +66,15 @@ fn allocating_more_than_the_payment_has_left_is_refused() {
         payment_id,
         invoice_id,
         amount: usd("20.00"),
+        installment: None,
     });
 
     assert_eq!(
         w.h.refused(AllocatePayment {
             payment_id,
             invoice_id,
-            amount: usd("30.01")
+            amount: usd("30.01"),
+            installment: None,
         }),
         DomainError::AllocationExceedsUnallocated {
             payment_id,
@@ -87,6 +93,7 @@ fn allocating_more_than_the_invoice_has_open_is_refused() {
         payment_id: first,
         invoice_id,
         amount: usd("60.00"),
+        installment: None,
     });
     let second = pay(&mut w, usd("500.00"));
 
@@ -94,7 +101,8 @@ fn allocating_more_than_the_invoice_has_open_is_refused() {
         w.h.refused(AllocatePayment {
             payment_id: second,
             invoice_id,
-            amount: usd("40.01")
+            amount: usd("40.01"),
+            installment: None,
         }),
         DomainError::AllocationExceedsOpenAmount {
             invoice_id,
@@ -108,13 +116,19 @@ fn allocating_more_than_the_invoice_has_open_is_refused() {
 fn allocating_a_euro_payment_to_a_dollar_invoice_is_refused() {
     let mut w = World::new();
     let invoice_id = widget_invoice(&mut w, "1");
+    w.h.ok(SetExchangeRate {
+        currency: code("EUR"),
+        date: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+        rate: dec("1.08"),
+    });
     let payment_id = pay(&mut w, eur("10.00"));
 
     assert_eq!(
         w.h.refused(AllocatePayment {
             payment_id,
             invoice_id,
-            amount: eur("10.00")
+            amount: eur("10.00"),
+            installment: None,
         }),
         DomainError::CurrencyMismatch {
             expected: code("USD"),
@@ -133,7 +147,8 @@ fn allocating_a_dollar_payment_in_euros_is_refused() {
         w.h.refused(AllocatePayment {
             payment_id,
             invoice_id,
-            amount: eur("10.00")
+            amount: eur("10.00"),
+            installment: None,
         }),
         DomainError::CurrencyMismatch {
             expected: code("USD"),
@@ -158,7 +173,8 @@ fn allocating_another_customers_payment_is_refused() {
         w.h.refused(AllocatePayment {
             payment_id,
             invoice_id,
-            amount: usd("10.00")
+            amount: usd("10.00"),
+            installment: None,
         }),
         DomainError::PaymentCustomerMismatch {
             payment_id,

@@ -160,6 +160,8 @@ fn every_order_command_refuses_an_unknown_order() {
         CreateInvoice {
             invoice_id: Uuid::from_u128(0x1471).into(),
             order_id: ghost,
+            additional_orders: vec![],
+            currency: None,
         }
         .into(),
     ];
@@ -200,7 +202,8 @@ fn allocating_to_an_unknown_invoice_is_refused() {
         w.h.refused(AllocatePayment {
             payment_id,
             invoice_id: ghost,
-            amount: usd("10.00")
+            amount: usd("10.00"),
+            installment: None,
         }),
         DomainError::UnknownInvoice { invoice_id: ghost }
     );
@@ -216,7 +219,8 @@ fn allocating_an_unknown_payment_is_refused() {
         w.h.refused(AllocatePayment {
             payment_id: ghost,
             invoice_id,
-            amount: usd("10.00")
+            amount: usd("10.00"),
+            installment: None,
         }),
         DomainError::UnknownPayment { payment_id: ghost }
     );

@@ -86,7 +86,16 @@ fn the_whole_flow_runs_with_each_step_done_by_its_own_role() {
         },
     );
     let invoice_id = h.id();
-    ok_as(h, clerk(), CreateInvoice { invoice_id, order_id });
+    ok_as(
+        h,
+        clerk(),
+        CreateInvoice {
+            invoice_id,
+            order_id,
+            additional_orders: vec![],
+            currency: None,
+        },
+    );
     ok_as(h, clerk(), PostInvoice { invoice_id });
     let payment_id = h.id();
     ok_as(
@@ -107,6 +116,7 @@ fn the_whole_flow_runs_with_each_step_done_by_its_own_role() {
             payment_id,
             invoice_id,
             amount: usd("80.00"),
+            installment: None,
         },
     );
     let c = customer(&w, acme);
@@ -130,6 +140,8 @@ fn each_role_is_refused_outside_its_duties() {
     w.h.ok(CreateInvoice {
         invoice_id: draft_invoice,
         order_id: shipped,
+        additional_orders: vec![],
+        currency: None,
     });
     let list = new_price_list(&mut w, "Trade");
     let (new_order, new_customer_id, new_shipment, new_invoice, new_rule) = (
@@ -243,6 +255,8 @@ fn each_role_is_refused_outside_its_duties() {
             CreateInvoice {
                 invoice_id: new_invoice,
                 order_id: shipped,
+                additional_orders: vec![],
+                currency: None,
             }
             .into(),
             "CreateInvoice",
@@ -363,6 +377,8 @@ fn an_auditor_may_issue_nothing() {
         CreateInvoice {
             invoice_id,
             order_id: open,
+            additional_orders: vec![],
+            currency: None,
         }
         .into(),
         ReceivePayment {

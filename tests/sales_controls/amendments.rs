@@ -177,6 +177,7 @@ fn a_line_added_after_confirmation_needs_a_reason_and_is_priced_like_a_quotation
                 promised_date: None,
                 stock_per_unit: o2c::rust_decimal::Decimal::ONE,
                 warehouse_id: None,
+                invoice_policy: Default::default(),
             },
             reason: "Forgot the gadgets".into(),
             credit_hold: None,
@@ -403,6 +404,8 @@ fn a_line_added_after_confirmation_below_the_floor_price_is_refused() {
             list_price: usd("2.50"),
             floor_price: Some(usd("2.40")),
             substitutes: vec![],
+            invoice_policy: Default::default(),
+            taxes: vec![],
         },
     );
     let order_id = quotation_by(&mut w, rep(), requested(&[(widget, "1")]));

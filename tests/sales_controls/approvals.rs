@@ -448,6 +448,8 @@ fn an_approval_does_not_cover_a_reason_that_appears_after_it() {
             list_price: usd("10.00"),
             floor_price: Some(usd("9.00")),
             substitutes: vec![],
+            invoice_policy: Default::default(),
+            taxes: vec![],
         },
     );
     let refusal = refused_as(&mut w.h, rep(), ConfirmOrder { order_id });

@@ -238,7 +238,12 @@ pub(crate) fn delivered(w: &mut World, lines: &[(ProductId, &str)]) -> OrderId {
 /// Invoices what the order delivered and posts it today.
 pub(crate) fn post_invoice(w: &mut World, order_id: OrderId) -> InvoiceId {
     let invoice_id = w.h.id();
-    w.h.ok(CreateInvoice { invoice_id, order_id });
+    w.h.ok(CreateInvoice {
+        invoice_id,
+        order_id,
+        additional_orders: vec![],
+        currency: None,
+    });
     w.h.ok(PostInvoice { invoice_id });
     invoice_id
 }
@@ -256,6 +261,7 @@ pub(crate) fn pay(w: &mut World, customer_id: CustomerId, invoice_id: InvoiceId,
         payment_id,
         invoice_id,
         amount: usd(amount),
+        installment: None,
     });
 }
 
@@ -438,6 +444,8 @@ pub(crate) fn new_product(
         floor_price: floor.map(usd),
         tracking: Default::default(),
         substitutes: vec![],
+        invoice_policy: Default::default(),
+        taxes: vec![],
     });
     product_id
 }
@@ -451,6 +459,8 @@ pub(crate) fn change_list_price(w: &mut World, product_id: ProductId, list_price
         list_price: usd(list_price),
         floor_price: product.floor_price,
         substitutes: vec![],
+        invoice_policy: Default::default(),
+        taxes: vec![],
     });
 }
 
@@ -466,6 +476,7 @@ pub(crate) fn widget_line(number: u32, widget: ProductId, quantity: &str) -> Quo
         promised_date: None,
         stock_per_unit: o2c::rust_decimal::Decimal::ONE,
         warehouse_id: None,
+        invoice_policy: Default::default(),
     }
 }
 

@@ -41,6 +41,7 @@ fn registering_a_customer_records_its_full_master_data() {
             expires_on: Some(date(2026, 12, 31)),
         },
         backorder_policy: Default::default(),
+        payment_term_id: None,
     };
     let customer_id = w.h.id();
     let sam = person("sam", &[Role::SalesManager, Role::CreditController]);
@@ -73,6 +74,7 @@ fn registering_a_customer_records_its_full_master_data() {
             active: true,
             receivable: Decimal::ZERO,
             uninvoiced_orders: Decimal::ZERO,
+            dunning_level: None,
         }
     );
     assert_eq!(

@@ -257,6 +257,8 @@ fn a_rule_gives_a_fixed_price_a_percent_off_list_or_a_percent_off_another_list()
         list_price: usd("3.33"),
         floor_price: None,
         substitutes: vec![],
+        invoice_policy: Default::default(),
+        taxes: vec![],
     });
     let base = new_price_list(&mut w, "Base");
     let fixed_drill = add_rule(&mut w, base, RuleScope::Product(c.drill), "0", fixed("8.00"));

@@ -271,6 +271,7 @@ fn lines_are_added_changed_and_removed_while_draft_or_sent() {
                 promised_date: Some(date(2026, 3, 20)),
                 stock_per_unit: o2c::rust_decimal::Decimal::ONE,
                 warehouse_id: None,
+                invoice_policy: Default::default(),
             },
         })
     );

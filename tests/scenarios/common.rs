@@ -176,7 +176,12 @@ pub(crate) fn ship(w: &mut World, order_id: OrderId, lines: &[(u32, &str)]) -> S
 
 pub(crate) fn draft_invoice(w: &mut World, order_id: OrderId) -> InvoiceId {
     let invoice_id = w.h.id();
-    w.h.ok(CreateInvoice { invoice_id, order_id });
+    w.h.ok(CreateInvoice {
+        invoice_id,
+        order_id,
+        additional_orders: vec![],
+        currency: None,
+    });
     invoice_id
 }
 
@@ -213,6 +218,7 @@ pub(crate) fn allocate(
         payment_id,
         invoice_id,
         amount,
+        installment: None,
     })
 }
 

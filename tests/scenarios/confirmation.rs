@@ -95,6 +95,8 @@ fn the_order_amount_sums_rounded_lines_while_exposure_stays_exact() {
         floor_price: None,
         tracking: Default::default(),
         substitutes: vec![],
+        invoice_policy: Default::default(),
+        taxes: vec![],
     });
     let order_id = quote(&mut w, &[(salt, "0.125"), (salt, "0.125")]);
 

@@ -11,6 +11,7 @@ use o2c::invoice::{
 };
 use o2c::money::{Money, RoundingRule};
 use o2c::order::{ConfirmOrder, CreateQuotation, InvoicingStatus, ReserveStock};
+use o2c::payment_term::Installment;
 use o2c::product::{RegisterProduct, Unit};
 use o2c::rust_decimal::Decimal;
 use o2c::shipment::ShipOrder;
@@ -29,7 +30,12 @@ fn an_invoice_bills_only_delivered_quantities_not_yet_invoiced() {
     ship(&mut w, order_id, &[(1, "7"), (2, "4")]);
     let invoice_id = w.h.id();
 
-    let event = only(w.h.ok(CreateInvoice { invoice_id, order_id }));
+    let event = only(w.h.ok(CreateInvoice {
+        invoice_id,
+        order_id,
+        additional_orders: vec![],
+        currency: None,
+    }));
 
     assert_eq!(
         event,
@@ -45,6 +51,8 @@ fn an_invoice_bills_only_delivered_quantities_not_yet_invoiced() {
                     unit_price: usd("10.00"),
                     discount_percent: Decimal::ZERO,
                     amount: usd("70.00"),
+                    order_id: Some(order_id),
+                    taxes: vec![],
                 },
                 InvoiceLine {
                     order_line: 2,
@@ -53,9 +61,18 @@ fn an_invoice_bills_only_delivered_quantities_not_yet_invoiced() {
                     unit_price: usd("2.50"),
                     discount_percent: Decimal::ZERO,
                     amount: usd("10.00"),
+                    order_id: Some(order_id),
+                    taxes: vec![],
                 },
             ],
             total: usd("80.00"),
+            additional_orders: vec![],
+            rate: None,
+            taxes: vec![],
+            deductions: vec![],
+            untaxed: Some(usd("80.00")),
+            tax: Some(usd("0.00")),
+            down_payment: false,
         })
     );
     let draft = invoice(&w, invoice_id);
@@ -143,6 +160,8 @@ fn invoice_line_amounts_round_half_away_from_zero_and_the_total_sums_the_rounded
         floor_price: None,
         tracking: Default::default(),
         substitutes: vec![],
+        invoice_policy: Default::default(),
+        taxes: vec![],
     });
     let order_id = delivered(&mut w, &[(salt, "0.125"), (salt, "2.345"), (salt, "0.124")]);
 
@@ -199,6 +218,8 @@ fn a_half_even_company_rounds_invoice_midpoints_to_even() {
         floor_price: None,
         tracking: Default::default(),
         substitutes: vec![],
+        invoice_policy: Default::default(),
+        taxes: vec![],
     });
     h.ok(ReceiveStock {
         product_id: salt,
@@ -232,7 +253,12 @@ fn a_half_even_company_rounds_invoice_midpoints_to_even() {
     });
     let invoice_id = h.id();
 
-    let event = only(h.ok(CreateInvoice { invoice_id, order_id }));
+    let event = only(h.ok(CreateInvoice {
+        invoice_id,
+        order_id,
+        additional_orders: vec![],
+        currency: None,
+    }));
 
     let Event::InvoiceCreated(e) = event else {
         panic!("expected InvoiceCreated, got {event:?}")
@@ -265,6 +291,15 @@ fn posting_numbers_dates_and_dues_the_invoice() {
             invoice_date: NaiveDate::from_ymd_opt(2026, 3, 5).unwrap(),
             due_date: NaiveDate::from_ymd_opt(2026, 4, 4).unwrap(),
             total: usd("30.00"),
+            restated: None,
+            rate: None,
+            installments: vec![Installment {
+                due_date: NaiveDate::from_ymd_opt(2026, 4, 4).unwrap(),
+                amount: dec("30.00"),
+                untaxed: dec("30.00"),
+                settled: Decimal::ZERO,
+            }],
+            early_discount: None,
         })
     );
     let posted = invoice(&w, invoice_id);

@@ -82,6 +82,7 @@ fn registering_a_customer_opens_an_account_with_no_exposure() {
                 price_list_id: None,
                 tax_treatment: TaxTreatment::Taxable,
                 backorder_policy: Default::default(),
+                payment_term_id: None,
             },
             credit_limit: Some(usd("2500.00")),
         })
@@ -114,6 +115,8 @@ fn registering_a_product_lists_it_by_sku_with_its_unit_and_price() {
         floor_price: None,
         tracking: Default::default(),
         substitutes: vec![],
+        invoice_policy: Default::default(),
+        taxes: vec![],
     }));
 
     assert_eq!(
@@ -128,6 +131,8 @@ fn registering_a_product_lists_it_by_sku_with_its_unit_and_price() {
             floor_price: None,
             tracking: Default::default(),
             substitutes: vec![],
+            invoice_policy: Default::default(),
+            taxes: vec![],
         })
     );
     assert_eq!(w.h.engine.read(|b| b.product_by_sku("CABLE")), Some(product_id));

@@ -4,6 +4,7 @@ use crate::common::*;
 use crate::support::{World, dec, eur, usd};
 use o2c::Event;
 use o2c::chrono::NaiveDate;
+use o2c::exchange::SetExchangeRate;
 use o2c::invoice::PaymentState;
 use o2c::payment::{PaymentAllocated, PaymentMethod, PaymentReceived, ReceivePayment};
 use o2c::rust_decimal::Decimal;
@@ -32,6 +33,7 @@ fn receiving_a_payment_records_it_unallocated() {
             method: PaymentMethod::Cheque,
             reference: "CHQ 0042".into(),
             received_on: NaiveDate::from_ymd_opt(2026, 3, 12).unwrap(),
+            rate: None,
         })
     );
     let received = payment(&w, payment_id);
@@ -47,10 +49,24 @@ fn receiving_a_payment_records_it_unallocated() {
 #[test]
 fn a_payment_in_another_accepted_currency_is_recorded() {
     let mut w = World::new();
+    w.h.ok(SetExchangeRate {
+        currency: eur("1").currency,
+        date: NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
+        rate: dec("1.0825"),
+    });
 
     let payment_id = pay(&mut w, eur("75.00"));
 
-    assert_eq!(payment(&w, payment_id).unallocated(), eur("75.00"));
+    let received = payment(&w, payment_id);
+    assert_eq!(received.unallocated(), eur("75.00"));
+    assert_eq!(received.rate, dec("1.0825"), "the rate of the day of receipt");
+    let customer_id = w.customer;
+    let entry = w.h.engine.read(|b| b.ledger(customer_id)[0].clone());
+    assert_eq!(
+        (entry.amount, entry.value),
+        (dec("-75.00"), dec("-81.1875")),
+        "valued at the rate of the day"
+    );
 }
 
 #[test]
@@ -69,7 +85,11 @@ fn allocating_part_then_the_rest_pays_the_invoice() {
             payment_id,
             invoice_id,
             customer_id,
-            amount: usd("30.00")
+            amount: usd("30.00"),
+            installment: Some(0),
+            discount: Default::default(),
+            tax_reduction: Default::default(),
+            exchange_difference: Default::default(),
         })
     );
     let partly = invoice(&w, invoice_id);

@@ -48,6 +48,7 @@ fn a_quotation_prices_its_lines_from_the_list_price() {
                     promised_date: None,
                     stock_per_unit: Decimal::ONE,
                     warehouse_id: None,
+                    invoice_policy: Default::default(),
                 },
                 QuotedLine {
                     line: 2,
@@ -60,6 +61,7 @@ fn a_quotation_prices_its_lines_from_the_list_price() {
                     promised_date: None,
                     stock_per_unit: Decimal::ONE,
                     warehouse_id: None,
+                    invoice_policy: Default::default(),
                 },
             ],
             price_list_id: None,
@@ -112,6 +114,7 @@ fn adding_a_line_to_a_quotation_numbers_it_next_and_prices_it() {
                 promised_date: None,
                 stock_per_unit: o2c::rust_decimal::Decimal::ONE,
                 warehouse_id: None,
+                invoice_policy: Default::default(),
             },
         })
     );

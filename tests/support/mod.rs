@@ -51,6 +51,7 @@ pub fn details(name: &str, payment_term_days: u32) -> CustomerDetails {
         price_list_id: None,
         tax_treatment: Default::default(),
         backorder_policy: Default::default(),
+        payment_term_id: None,
     }
 }
 
@@ -230,6 +231,8 @@ impl World {
                 floor_price: None,
                 tracking: Default::default(),
                 substitutes: vec![],
+                invoice_policy: Default::default(),
+                taxes: vec![],
             });
             product_id
         };

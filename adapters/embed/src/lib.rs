@@ -64,15 +64,16 @@ pub use engine::{Engine, Error, Outcome};
 /// The domain crate, whole.
 pub use o2c_core as core;
 pub use o2c_core::{
-    Actor, ActorId, Book, ChainVerifier, Command, CommandContext, Commit, CompanyId, CurrencyCode,
-    CustomerGroupId, CustomerId, DomainError, EntityKind, Event, EventStore, Hash, Head, InvoiceId,
-    LocationId, MemoryStore, Money, OperationId, OrderId, PaymentId, Policy, PriceListId, PriceRuleId,
-    ProductId, RecordedEvent, Request, Role, SealedEvent, ShipmentId, StoreError, StreamId, StreamKind,
-    WarehouseId, WaveId,
+    Actor, ActorId, Book, ChainVerifier, Command, CommandContext, Commit, CompanyId, CreditNoteId,
+    CurrencyCode, CustomerGroupId, CustomerId, DomainError, EntityKind, Event, EventStore, Hash, Head,
+    InvoiceId, LocationId, MemoryStore, Money, OperationId, OrderId, PaymentId, PaymentTermId, Policy,
+    PriceListId, PriceRuleId, ProductId, RecordedEvent, Request, Role, SealedEvent, ShipmentId, StoreError,
+    StreamId, StreamKind, TaxId, WarehouseId, WaveId,
 };
 pub use o2c_core::{
-    access, codec, company, customer, envelope, ids, invoice, location, money, order, payment, picking,
-    pricing, product, shipment, stock, store, stream, unit, warehouse,
+    access, codec, collections, company, customer, envelope, exchange, ids, invoice, ledger, location, money,
+    order, payment, payment_term, picking, pricing, product, shipment, stock, store, stream, tax, unit,
+    warehouse,
 };
 pub use o2c_core::{chrono, rust_decimal, uuid};
 pub use o2c_sled::{Durability, SledOptions, SledStore};

@@ -34,6 +34,7 @@ pub use substitution::*;
 use crate::book::Book;
 use crate::error::DomainError;
 use crate::ids::{ActorId, CustomerId, LocationId, OrderId, PriceListId, ProductId, WarehouseId};
+use crate::invoice::InvoicePolicy;
 use crate::money::{CurrencyCode, Money};
 use crate::pricing::PriceSource;
 
@@ -68,6 +69,9 @@ pub struct QuotedLine {
     /// The warehouse that ships the line, when not the order's.
     #[serde(default)]
     pub warehouse_id: Option<WarehouseId>,
+    /// Invoiced on ordered or on delivered quantities (the product's policy).
+    #[serde(default)]
+    pub invoice_policy: InvoicePolicy,
 }
 
 fn one() -> Decimal {
@@ -202,6 +206,10 @@ pub struct OrderLine {
     pub delivered: Decimal,
     /// No longer expected: cancelled by the backorder policy after a shipment.
     pub cancelled: Decimal,
+    /// Delivered, then credited as returned goods: neither expected nor invoiced again.
+    pub returned: Decimal,
+    /// Invoiced on ordered or on delivered quantities.
+    pub invoice_policy: InvoicePolicy,
     /// Where the reserved goods are, by location and lot, in stock units.
     pub allocations: Vec<Allocation>,
     /// On draft invoices.
@@ -228,6 +236,8 @@ impl OrderLine {
             packed: Decimal::ZERO,
             delivered: Decimal::ZERO,
             cancelled: Decimal::ZERO,
+            returned: Decimal::ZERO,
+            invoice_policy: q.invoice_policy,
             allocations: Vec::new(),
             invoicing: Decimal::ZERO,
             invoiced: Decimal::ZERO,
@@ -285,9 +295,9 @@ impl OrderLine {
         self.open_quantity() - self.reserved
     }
 
-    /// Delivered and on no invoice yet.
+    /// Delivered (and not returned) and on no invoice yet.
     pub fn to_invoice(&self) -> Decimal {
-        self.delivered - self.invoiced - self.invoicing
+        self.delivered - self.returned - self.invoiced - self.invoicing
     }
 }
 
@@ -374,14 +384,9 @@ impl SalesOrder {
     /// The order's contribution to its customer's credit exposure: what is expected and
     /// not yet on a posted invoice, at net prices (exact).
     pub fn uninvoiced_value(&self) -> Decimal {
-        let expected = |l: &OrderLine| match self.status {
-            OrderStatus::Confirmed => l.quantity - l.cancelled,
-            OrderStatus::Closed => l.delivered,
-            OrderStatus::Draft | OrderStatus::Sent | OrderStatus::Cancelled => Decimal::ZERO,
-        };
         self.lines
             .iter()
-            .map(|l| self.value_of(l, (expected(l) - l.invoiced).max(Decimal::ZERO)))
+            .map(|l| self.value_of(l, (self.expected_invoiced(l) - l.invoiced).max(Decimal::ZERO)))
             .sum()
     }
 
@@ -424,13 +429,30 @@ impl SalesOrder {
         }
     }
 
+    /// What a line expects to be invoiced in the end: its ordered quantity less what was
+    /// cancelled (what it delivered once the order is closed), less returned goods.
+    pub fn expected_invoiced(&self, line: &OrderLine) -> Decimal {
+        let expected = match self.status {
+            OrderStatus::Closed => line.delivered,
+            OrderStatus::Confirmed => line.quantity - line.cancelled,
+            OrderStatus::Draft | OrderStatus::Sent | OrderStatus::Cancelled => Decimal::ZERO,
+        };
+        expected - line.returned
+    }
+
+    /// What may be invoiced of a line now: by its policy, what is delivered or what is
+    /// expected, less what is on invoices.
+    pub fn invoiceable(&self, line: &OrderLine) -> Decimal {
+        match line.invoice_policy {
+            InvoicePolicy::OnDelivered => line.to_invoice(),
+            InvoicePolicy::OnOrdered => self.expected_invoiced(line) - line.invoiced - line.invoicing,
+        }
+    }
+
     /// Invoicing progress.
     pub fn invoicing_status(&self) -> InvoicingStatus {
-        let expected = |l: &OrderLine| match self.status {
-            OrderStatus::Closed => l.delivered,
-            _ => l.quantity - l.cancelled,
-        };
-        if self.lines.iter().any(|l| l.to_invoice() > Decimal::ZERO) {
+        let expected = |l: &OrderLine| self.expected_invoiced(l);
+        if self.lines.iter().any(|l| self.invoiceable(l) > Decimal::ZERO) {
             InvoicingStatus::ToInvoice
         } else if self.lines.iter().any(|l| expected(l) > Decimal::ZERO)
             && self.lines.iter().all(|l| l.invoiced >= expected(l))

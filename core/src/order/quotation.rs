@@ -404,6 +404,7 @@ pub(crate) fn price_line(
         promised_date: requested.promised_date,
         stock_per_unit,
         warehouse_id,
+        invoice_policy: product.invoice_policy,
     })
 }
 

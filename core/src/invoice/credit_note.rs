@@ -1,0 +1,518 @@
+//! Credit notes: the only way to undo a posted invoice, in full or in part.
+//!
+//! - A **reversal** credits the whole invoice; its quantities go back to "to invoice" on
+//!   the orders (and its down-payment deductions may be deducted again), so a corrected
+//!   invoice can follow.
+//! - **Returned goods** credit quantities of the invoice's lines at the invoice's prices
+//!   and taxes; the order lines count them as returned: neither invoiced nor expected any
+//!   more.
+//! - A **price correction** credits an untaxed amount, taxed in the proportions of the
+//!   invoice's taxes; quantities do not change.
+//!
+//! A credit note is numbered from its own gapless yearly sequence (`RINV/2026/00001`) and
+//! dated the command's business date. What it credits first offsets the invoice's open
+//! amount (oldest installment first); the rest is customer credit, which may be applied
+//! to another invoice of the customer in the same currency, or refunded. All credit notes
+//! of an invoice together never exceed its total.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::create::tax_totals;
+use super::settlement::{self, By, Source};
+use super::{Invoice, InvoiceLine, InvoiceStatus, LineTax, TaxTotal};
+use crate::book::Book;
+use crate::company::NumberedDocument;
+use crate::context::CommandContext;
+use crate::error::DomainError;
+use crate::event::Event;
+use crate::ids::{CreditNoteId, CustomerId, InvoiceId, OrderId};
+use crate::ledger::{self, EntryKind};
+use crate::money::Money;
+use crate::validate;
+
+/// Quantity of one invoice line to credit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreditedQuantity {
+    /// The order of the line (default: the invoice's order).
+    #[serde(default)]
+    pub order_id: Option<OrderId>,
+    /// The order line.
+    pub order_line: u32,
+    /// Quantity, in the order line's unit.
+    pub quantity: Decimal,
+}
+
+/// What a credit note credits.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CreditNoteKind {
+    /// The whole invoice; its quantities may be invoiced again.
+    Reversal,
+    /// Goods returned: these quantities at the invoice's prices and taxes.
+    ReturnedGoods(Vec<CreditedQuantity>),
+    /// A price correction: this untaxed amount, taxed like the invoice.
+    PriceCorrection(Money),
+}
+
+/// Command: issue a credit note against a posted invoice.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateCreditNote {
+    /// The new credit note's id.
+    pub credit_note_id: CreditNoteId,
+    /// The invoice credited.
+    pub invoice_id: InvoiceId,
+    /// What is credited.
+    pub kind: CreditNoteKind,
+    /// Why.
+    pub reason: String,
+}
+
+/// Event: a credit note was issued (numbered, dated).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreditNoteIssued {
+    /// The credit note's id.
+    pub credit_note_id: CreditNoteId,
+    /// The invoice credited.
+    pub invoice_id: InvoiceId,
+    /// Who is credited.
+    pub customer_id: CustomerId,
+    /// Its number, e.g. `RINV/2026/00001`.
+    pub number: String,
+    /// Fiscal year of the number's sequence.
+    pub fiscal_year: i32,
+    /// Position in that year's sequence, from 1, without gaps.
+    pub sequence: u32,
+    /// Date.
+    pub issued_on: NaiveDate,
+    /// What is credited.
+    pub kind: CreditNoteKind,
+    /// Lines credited (quantities and amounts), none for a price correction.
+    pub lines: Vec<InvoiceLine>,
+    /// Tax totals.
+    pub taxes: Vec<TaxTotal>,
+    /// Untaxed amount.
+    pub untaxed: Money,
+    /// Tax.
+    pub tax: Money,
+    /// Total credited.
+    pub total: Money,
+    /// The part that offsets the invoice's open amount.
+    pub applied: Money,
+    /// Why.
+    pub reason: String,
+}
+
+/// Command: apply a credit note's remaining credit to another posted invoice of the
+/// customer, in the same currency.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplyCredit {
+    /// The credit note.
+    pub credit_note_id: CreditNoteId,
+    /// The invoice it settles.
+    pub invoice_id: InvoiceId,
+    /// How much.
+    pub amount: Money,
+}
+
+/// Event: credit was applied to an invoice.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreditApplied {
+    /// The credit note.
+    pub credit_note_id: CreditNoteId,
+    /// The invoice settled.
+    pub invoice_id: InvoiceId,
+    /// The customer of both.
+    pub customer_id: CustomerId,
+    /// How much.
+    pub amount: Money,
+    /// The installments settled.
+    pub parts: Vec<settlement::Part>,
+    /// Realised exchange difference (company currency, exact; positive: a gain).
+    pub exchange_difference: Decimal,
+    /// Business date.
+    pub applied_on: NaiveDate,
+}
+
+/// A credit note's state.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CreditNote {
+    /// The credit note's id.
+    pub id: CreditNoteId,
+    /// The invoice credited.
+    pub invoice_id: InvoiceId,
+    /// Who is credited.
+    pub customer_id: CustomerId,
+    /// Its number.
+    pub number: String,
+    /// Date.
+    pub issued_on: NaiveDate,
+    /// What is credited.
+    pub kind: CreditNoteKind,
+    /// Lines credited.
+    pub lines: Vec<InvoiceLine>,
+    /// Tax totals.
+    pub taxes: Vec<TaxTotal>,
+    /// Untaxed amount.
+    pub untaxed: Money,
+    /// Tax.
+    pub tax: Money,
+    /// Total.
+    pub total: Money,
+    /// The credited invoice's exchange rate.
+    pub rate: Decimal,
+    /// Applied to invoices: the credited invoice first, then others.
+    pub applied: Vec<(InvoiceId, Decimal)>,
+    /// Refunded to the customer.
+    pub refunded: Decimal,
+    /// Why.
+    pub reason: String,
+}
+
+impl CreditNote {
+    /// Credit not yet applied nor refunded.
+    pub fn unapplied(&self) -> Money {
+        let applied: Decimal = self.applied.iter().map(|(_, a)| *a).sum();
+        Money::new(self.total.amount - applied - self.refunded, self.total.currency)
+    }
+}
+
+/// The lines a credit note credits, with their unrounded taxes.
+fn credited_lines(
+    book: &Book,
+    invoice: &Invoice,
+    kind: &CreditNoteKind,
+) -> Result<Vec<InvoiceLine>, DomainError> {
+    match kind {
+        CreditNoteKind::Reversal => {
+            if invoice.credit_notes_total > Decimal::ZERO {
+                return Err(DomainError::InvoiceAlreadyCredited {
+                    invoice_id: invoice.id,
+                });
+            }
+            Ok(invoice.lines.clone())
+        }
+        CreditNoteKind::PriceCorrection(_) => Ok(Vec::new()),
+        CreditNoteKind::ReturnedGoods(quantities) => {
+            if quantities.is_empty() {
+                return Err(DomainError::EmptyCreditNote);
+            }
+            let company = book.require_company()?;
+            let decimals = company.currency(invoice.currency)?.decimals;
+            let mut lines = Vec::with_capacity(quantities.len());
+            for (n, credited) in quantities.iter().enumerate() {
+                let order_id = credited.order_id.unwrap_or(invoice.order_id);
+                let unknown = DomainError::UnknownOrderLine {
+                    order_id,
+                    line: credited.order_line,
+                };
+                let index = invoice
+                    .lines
+                    .iter()
+                    .position(|l| invoice.order_of(l) == order_id && l.order_line == credited.order_line)
+                    .ok_or(unknown.clone())?;
+                if quantities[..n].iter().any(|q| {
+                    q.order_id.unwrap_or(invoice.order_id) == order_id && q.order_line == credited.order_line
+                }) {
+                    return Err(DomainError::DuplicateLine {
+                        line: credited.order_line,
+                    });
+                }
+                let line = &invoice.lines[index];
+                let order_line = book
+                    .require_order(order_id)?
+                    .line(credited.order_line)
+                    .ok_or(unknown)?;
+                validate::quantity(credited.quantity, &book.line_unit(order_line))?;
+                let creditable = line.quantity
+                    - invoice
+                        .credited_quantities
+                        .get(index)
+                        .copied()
+                        .unwrap_or_default();
+                let returnable = order_line.delivered - order_line.returned;
+                if credited.quantity > creditable || credited.quantity > returnable {
+                    return Err(DomainError::CreditQuantityTooHigh {
+                        order_line: credited.order_line,
+                        requested: credited.quantity,
+                        creditable: creditable.min(returnable),
+                    });
+                }
+                let share = credited.quantity / line.quantity;
+                let amount = if credited.quantity == line.quantity {
+                    line.amount.amount
+                } else {
+                    company.rounding.round(line.amount.amount * share, decimals)
+                };
+                lines.push(InvoiceLine {
+                    quantity: credited.quantity,
+                    amount: Money::new(amount, invoice.currency),
+                    order_id: Some(order_id),
+                    taxes: line
+                        .taxes
+                        .iter()
+                        .map(|t| LineTax {
+                            tax_id: t.tax_id,
+                            amount: t.amount * share,
+                        })
+                        .collect(),
+                    ..line.clone()
+                });
+            }
+            Ok(lines)
+        }
+    }
+}
+
+pub(crate) fn create(
+    book: &Book,
+    cmd: &CreateCreditNote,
+    ctx: &CommandContext,
+) -> Result<Vec<Event>, DomainError> {
+    let company = book.require_company()?;
+    book.require_unused(cmd.credit_note_id.0)?;
+    let invoice = book.require_invoice(cmd.invoice_id)?;
+    if invoice.status != InvoiceStatus::Posted {
+        return Err(DomainError::InvoiceNotPosted {
+            invoice_id: invoice.id,
+            status: invoice.status,
+        });
+    }
+    validate::name("reason", &cmd.reason)?;
+    let currency = company.currency(invoice.currency)?;
+    let issued_on = ctx.business_date();
+    let (fiscal_year, sequence, number) = company.number_on(NumberedDocument::CreditNote, issued_on)?;
+    let lines = credited_lines(book, invoice, &cmd.kind)?;
+    let (untaxed, taxes, total) = match &cmd.kind {
+        CreditNoteKind::Reversal => (
+            invoice.untaxed.amount,
+            invoice.taxes.clone(),
+            invoice.total.amount,
+        ),
+        CreditNoteKind::ReturnedGoods(_) => {
+            let taxes = tax_totals(
+                book,
+                &lines,
+                currency,
+                company.rounding,
+                company.settings.tax_rounding,
+            );
+            let untaxed: Decimal = lines.iter().map(|l| l.amount.amount).sum();
+            (
+                untaxed,
+                taxes.clone(),
+                untaxed + taxes.iter().map(|t| t.amount).sum::<Decimal>(),
+            )
+        }
+        CreditNoteKind::PriceCorrection(amount) => {
+            validate::in_currency(invoice.currency, amount)?;
+            validate::positive_amount(company, amount)?;
+            let taxes: Vec<TaxTotal> = invoice
+                .taxes
+                .iter()
+                .filter(|_| !invoice.untaxed.amount.is_zero())
+                .map(|t| TaxTotal {
+                    amount: company.rounding.round(
+                        amount.amount * t.amount / invoice.untaxed.amount,
+                        currency.decimals,
+                    ),
+                    ..t.clone()
+                })
+                .collect();
+            (
+                amount.amount,
+                taxes.clone(),
+                amount.amount + taxes.iter().map(|t| t.amount).sum::<Decimal>(),
+            )
+        }
+    };
+    let creditable = invoice.total.amount - invoice.credit_notes_total;
+    if total <= Decimal::ZERO || total > creditable {
+        return Err(DomainError::CreditExceedsInvoice {
+            invoice_id: invoice.id,
+            requested: Money::new(total, invoice.currency),
+            creditable: Money::new(creditable, invoice.currency),
+        });
+    }
+    let tax: Decimal = taxes.iter().map(|t| t.amount).sum();
+    let money = |amount| Money::new(amount, invoice.currency);
+    Ok(vec![Event::CreditNoteIssued(CreditNoteIssued {
+        credit_note_id: cmd.credit_note_id,
+        invoice_id: invoice.id,
+        customer_id: invoice.customer_id,
+        number,
+        fiscal_year,
+        sequence,
+        issued_on,
+        kind: cmd.kind.clone(),
+        lines,
+        taxes,
+        untaxed: money(untaxed),
+        tax: money(tax),
+        total: money(total),
+        applied: money(total.min(invoice.open_amount().amount)),
+        reason: cmd.reason.clone(),
+    })])
+}
+
+pub(crate) fn apply_credit(
+    book: &Book,
+    cmd: &ApplyCredit,
+    ctx: &CommandContext,
+) -> Result<Vec<Event>, DomainError> {
+    let company = book.require_company()?;
+    let note = book.require_credit_note(cmd.credit_note_id)?;
+    let invoice = settlement::require_settleable(book, cmd.invoice_id, note.customer_id, &note.total, |i| {
+        DomainError::SettlementCustomerMismatch {
+            invoice_id: i.id,
+            invoice_customer: i.customer_id,
+            customer: note.customer_id,
+        }
+    })?;
+    validate::in_currency(invoice.currency, &cmd.amount)?;
+    validate::positive_amount(company, &cmd.amount)?;
+    let unapplied = note.unapplied();
+    if cmd.amount.amount > unapplied.amount {
+        return Err(DomainError::CreditExceedsUnapplied {
+            credit_note_id: note.id,
+            requested: cmd.amount,
+            unapplied,
+        });
+    }
+    let source = Source {
+        amount: cmd.amount,
+        received_on: None,
+    };
+    let parts = settlement::plan(book, invoice, source, None)?;
+    Ok(vec![Event::CreditApplied(CreditApplied {
+        credit_note_id: note.id,
+        invoice_id: invoice.id,
+        customer_id: note.customer_id,
+        amount: cmd.amount,
+        parts,
+        exchange_difference: cmd.amount.amount * (note.rate - invoice.rate),
+        applied_on: ctx.business_date(),
+    })])
+}
+
+pub(crate) fn apply_issued(book: &mut Book, e: &CreditNoteIssued) {
+    let Some(invoice) = book.invoices.get(&e.invoice_id).cloned() else {
+        return;
+    };
+    let goods = match &e.kind {
+        CreditNoteKind::Reversal => Some(false),
+        CreditNoteKind::ReturnedGoods(_) => Some(true),
+        CreditNoteKind::PriceCorrection(_) => None,
+    };
+    if let Some(returned) = goods {
+        credit_quantities(book, &invoice, &e.lines, returned);
+    }
+    if matches!(e.kind, CreditNoteKind::Reversal) {
+        for deduction in &invoice.deductions {
+            if let Some(down_payment) = book.invoices.get_mut(&deduction.invoice_id) {
+                down_payment.deducted -= deduction.amount;
+            }
+        }
+    }
+    if let Some(invoice) = book.invoices.get_mut(&e.invoice_id) {
+        invoice.credit_notes_total += e.total.amount;
+    }
+    settlement::apply(
+        book,
+        e.invoice_id,
+        None,
+        By::Credit,
+        e.applied.amount,
+        Decimal::ZERO,
+    );
+    let note = CreditNote {
+        id: e.credit_note_id,
+        invoice_id: e.invoice_id,
+        customer_id: e.customer_id,
+        number: e.number.clone(),
+        issued_on: e.issued_on,
+        kind: e.kind.clone(),
+        lines: e.lines.clone(),
+        taxes: e.taxes.clone(),
+        untaxed: e.untaxed,
+        tax: e.tax,
+        total: e.total,
+        rate: invoice.rate,
+        applied: vec![(e.invoice_id, e.applied.amount)],
+        refunded: Decimal::ZERO,
+        reason: e.reason.clone(),
+    };
+    if let Some(company) = book.company.as_mut() {
+        company.record_number(NumberedDocument::CreditNote, e.issued_on, e.sequence);
+    }
+    let entry = ledger::Entry {
+        date: e.issued_on,
+        kind: EntryKind::CreditNote,
+        document: e.credit_note_id.0,
+        reference: e.number.clone(),
+        currency: e.total.currency,
+        amount: -e.total.amount,
+        value: -e.total.amount * invoice.rate,
+    };
+    ledger::record(book, e.customer_id, entry);
+    book.credit_notes.insert(note.id, note);
+}
+
+/// Takes credited quantities off the order lines' invoiced figures (and counts returned
+/// goods as returned).
+fn credit_quantities(book: &mut Book, invoice: &Invoice, lines: &[InvoiceLine], returned: bool) {
+    for credited in lines {
+        let order_id = invoice.order_of(credited);
+        if let Some(line) = book
+            .orders
+            .get_mut(&order_id)
+            .and_then(|o| o.line_mut(credited.order_line))
+        {
+            line.invoiced -= credited.quantity;
+            if returned {
+                line.returned += credited.quantity;
+            }
+        }
+        if let Some(target) = book.invoices.get_mut(&invoice.id) {
+            let index = target
+                .lines
+                .iter()
+                .position(|l| target.order_of(l) == order_id && l.order_line == credited.order_line);
+            if let Some(quantity) = index.and_then(|i| target.credited_quantities.get_mut(i)) {
+                *quantity += credited.quantity;
+            }
+        }
+    }
+}
+
+pub(crate) fn apply_applied(book: &mut Book, e: &CreditApplied) {
+    for part in &e.parts {
+        settlement::apply(
+            book,
+            e.invoice_id,
+            Some(part.installment),
+            By::Credit,
+            part.amount,
+            part.discount,
+        );
+    }
+    if let Some(note) = book.credit_notes.get_mut(&e.credit_note_id) {
+        note.applied.push((e.invoice_id, e.amount.amount));
+    }
+    if !e.exchange_difference.is_zero() {
+        let entry = ledger::Entry {
+            date: e.applied_on,
+            kind: EntryKind::ExchangeDifference,
+            document: e.credit_note_id.0,
+            reference: book
+                .credit_notes
+                .get(&e.credit_note_id)
+                .map(|n| n.number.clone())
+                .unwrap_or_default(),
+            currency: e.amount.currency,
+            amount: Decimal::ZERO,
+            value: e.exchange_difference,
+        };
+        ledger::record(book, e.customer_id, entry);
+    }
+}
