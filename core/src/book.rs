@@ -751,8 +751,9 @@ impl Book {
         })
     }
 
-    /// The customer's posted invoices that are still open more than `grace_days` after
-    /// their due date on `date`: their open total and the earliest due date among them.
+    /// The customer's installments still open more than `grace_days` after their due date
+    /// on `date`: their open total in the company currency and the earliest due date among
+    /// them.
     pub fn overdue(
         &self,
         customer_id: CustomerId,
@@ -761,21 +762,17 @@ impl Book {
     ) -> Option<(Decimal, NaiveDate)> {
         let mut total = Decimal::ZERO;
         let mut oldest: Option<NaiveDate> = None;
-        for invoice in self
-            .open_invoices
-            .get(&customer_id)
-            .into_iter()
-            .flatten()
-            .filter_map(|id| self.invoices.get(id))
-        {
-            let Some(due) = invoice.due_date else { continue };
-            let late_from = due
-                .checked_add_days(Days::new(u64::from(grace_days)))
-                .unwrap_or(NaiveDate::MAX);
-            let open = invoice.open_amount().amount;
-            if date > late_from && open > Decimal::ZERO {
-                total += open;
-                oldest = Some(oldest.map_or(due, |o| o.min(due)));
+        for invoice in self.open_invoices_of(customer_id) {
+            for installment in &invoice.installments {
+                let due = installment.due_date;
+                let late_from = due
+                    .checked_add_days(Days::new(u64::from(grace_days)))
+                    .unwrap_or(NaiveDate::MAX);
+                let open = installment.open();
+                if date > late_from && open > Decimal::ZERO {
+                    total += open * invoice.rate;
+                    oldest = Some(oldest.map_or(due, |o| o.min(due)));
+                }
             }
         }
         oldest.map(|oldest| (total, oldest))

@@ -921,6 +921,13 @@ pub enum DomainError {
     },
 
     // --- billing: invoices and credit notes ---------------------------------------------
+    /// An order with invoices (drafts, posted invoices or down payments not credited)
+    /// cannot be cancelled: cancel the drafts or credit the invoices first.
+    #[error("order {order_id} has invoices: cancel the drafts or credit the invoices first")]
+    OrderHasInvoices {
+        /// The order.
+        order_id: OrderId,
+    },
     /// An invoice lists an order twice.
     #[error("order {order_id} is listed twice")]
     OrderListedTwice {
@@ -942,6 +949,14 @@ pub enum DomainError {
         requested: Money,
         /// Order value not yet covered by down payments.
         order_value: Money,
+    },
+    /// The orders have a down payment in another currency than the invoice's.
+    #[error("down payment {down_payment} is in {currency}: invoice the order in {currency} to deduct it")]
+    DownPaymentInOtherCurrency {
+        /// The down-payment invoice.
+        down_payment: InvoiceId,
+        /// Its currency.
+        currency: CurrencyCode,
     },
     /// A down-payment invoice has no lines to change.
     #[error("invoice {invoice_id} is a down payment and has no lines")]

@@ -5,8 +5,9 @@
 //! one balance line, the last), with a delay in days or months after the invoice date,
 //! optionally moved to the end of that month, and optionally to a day of the following
 //! month. Each installment is rounded to the invoice currency's precision and the balance
-//! line takes what is left, so installments always add up to the total. A customer without
-//! a term pays net its payment-term days, in one installment.
+//! line takes what is left, so installments always add up to the total (and their untaxed
+//! parts to the untaxed amount). A customer without a term pays net its payment-term days,
+//! in one installment.
 //!
 //! **Early-payment discount**: a percentage for paying within a number of days of the
 //! invoice date, on each installment's total or on its untaxed part (a company setting,
@@ -222,6 +223,7 @@ pub(crate) fn installments(
         }]);
     };
     let mut left = total;
+    let mut untaxed_left = untaxed;
     let mut out = Vec::with_capacity(term.lines.len());
     for line in &term.lines {
         let amount = match &line.amount {
@@ -232,11 +234,17 @@ pub(crate) fn installments(
         .min(left)
         .max(Decimal::ZERO);
         left -= amount;
+        // The balance takes the untaxed rest too, so the untaxed parts add up.
+        let untaxed_part = match line.amount {
+            TermAmount::Balance => untaxed_left.clamp(Decimal::ZERO, amount),
+            _ => untaxed_share(amount).min(untaxed_left),
+        };
+        untaxed_left -= untaxed_part;
         let due_date = due_date(line, invoice_date).ok_or(DomainError::DateOutOfRange)?;
         out.push(Installment {
             due_date,
             amount,
-            untaxed: untaxed_share(amount),
+            untaxed: untaxed_part,
             settled: Decimal::ZERO,
         });
     }

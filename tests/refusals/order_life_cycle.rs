@@ -1,10 +1,14 @@
-//! The order life cycle: empty, confirmed twice, not yet confirmed, nothing to reserve or ship.
+//! The order life cycle: empty, confirmed twice, not yet confirmed, nothing to reserve or ship, cancelled with invoices.
 
 use crate::common::*;
 use crate::support::{World, dec};
-use o2c::DomainError;
-use o2c::invoice::CreateInvoice;
-use o2c::order::{AddQuotationLine, ConfirmOrder, MAX_ORDER_LINES, ReserveStock};
+use o2c::invoice::{
+    CreateCreditNote, CreateDownPaymentInvoice, CreateInvoice, CreditNoteKind, DownPaymentAmount, InvoicePolicy,
+    PostInvoice,
+};
+use o2c::order::{AddQuotationLine, CancelOrder, ConfirmOrder, MAX_ORDER_LINES, OrderStatus, ReserveStock};
+use o2c::product::ChangeProduct;
+use o2c::{DomainError, InvoiceId};
 use o2c::rust_decimal::Decimal;
 
 #[test]
@@ -235,4 +239,57 @@ fn listing_a_line_twice_in_one_shipment_is_refused() {
         w.h.refused(ship_lines(order_id, &[(1, "2"), (1, "2")])),
         DomainError::DuplicateLine { line: 1 }
     );
+}
+
+/// Makes the widget a product invoiced on ordered quantities.
+fn widget_invoiced_on_order(w: &mut World) {
+    let widget = w.widget;
+    let product = w.h.engine.read(|b| b.product(widget).cloned()).unwrap();
+    w.h.ok(ChangeProduct {
+        product_id: widget,
+        name: product.name,
+        category: product.category,
+        list_price: product.list_price,
+        floor_price: product.floor_price,
+        substitutes: product.substitutes,
+        invoice_policy: InvoicePolicy::OnOrdered,
+        taxes: product.taxes,
+    });
+}
+
+#[test]
+fn cancelling_an_order_with_a_draft_invoice_is_refused() {
+    let mut w = World::new();
+    widget_invoiced_on_order(&mut w);
+    let widget = w.widget;
+    let order_id = confirmed(&mut w, &[(widget, "2")]);
+    draft_invoice(&mut w, order_id);
+
+    assert_eq!(
+        w.h.refused(CancelOrder { order_id, reason: "customer changed their mind".into() }),
+        DomainError::OrderHasInvoices { order_id }
+    );
+}
+
+#[test]
+fn cancelling_an_order_with_a_posted_down_payment_is_refused_until_it_is_credited() {
+    let mut w = World::new();
+    let widget = w.widget;
+    let order_id = confirmed(&mut w, &[(widget, "2")]);
+    let down_payment: InvoiceId = w.h.id();
+    w.h.ok(CreateDownPaymentInvoice { invoice_id: down_payment, order_id, amount: DownPaymentAmount::Percent(dec("50")) });
+    w.h.ok(PostInvoice { invoice_id: down_payment });
+    let cancel = || CancelOrder { order_id, reason: "customer changed their mind".into() };
+
+    assert_eq!(w.h.refused(cancel()), DomainError::OrderHasInvoices { order_id });
+
+    let credit_note_id = w.h.id();
+    w.h.ok(CreateCreditNote {
+        credit_note_id,
+        invoice_id: down_payment,
+        kind: CreditNoteKind::Reversal,
+        reason: "order cancelled".into(),
+    });
+    w.h.ok(cancel());
+    assert_eq!(w.h.engine.order(order_id).unwrap().status, OrderStatus::Cancelled);
 }

@@ -269,23 +269,25 @@ pub(crate) fn deduct(
     }
 }
 
-/// The posted down payments of `orders` not yet deducted, in the invoice currency.
-fn deductions<'a>(
-    book: &'a Book,
-    orders: &'a [OrderId],
-    currency: CurrencyCode,
-) -> impl Iterator<Item = Deduction> + 'a {
-    book.invoices()
-        .filter(move |i| {
-            i.down_payment
-                && i.status == InvoiceStatus::Posted
-                && i.currency == currency
-                && orders.contains(&i.order_id)
-        })
-        .map(|i| Deduction {
-            invoice_id: i.id,
-            amount: i.total.amount - i.deducted - i.credit_notes_total,
-        })
+/// The down payments of `orders` that are posted and not yet deducted in full. They are in
+/// their orders' currency: an invoice in another currency cannot deduct them
+/// (`DownPaymentInOtherCurrency`).
+fn deductions(book: &Book, orders: &[&SalesOrder], currency: CurrencyCode) -> Result<Vec<Deduction>, DomainError> {
+    let mut out = Vec::new();
+    for down_payment in orders.iter().flat_map(|o| &o.down_payments).filter_map(|id| book.invoice(*id)) {
+        let left = down_payment.total.amount - down_payment.deducted - down_payment.credit_notes_total;
+        if down_payment.status != InvoiceStatus::Posted || left <= Decimal::ZERO {
+            continue;
+        }
+        if down_payment.currency != currency {
+            return Err(DomainError::DownPaymentInOtherCurrency {
+                down_payment: down_payment.id,
+                currency: down_payment.currency,
+            });
+        }
+        out.push(Deduction { invoice_id: down_payment.id, amount: left });
+    }
+    Ok(out)
 }
 
 /// The orders of an invoice: the first and the additional ones, each once, confirmed or
@@ -338,7 +340,7 @@ pub(crate) fn create(
     let ids: Vec<OrderId> = orders.iter().map(|o| o.id).collect();
     let amounts = deduct(
         price(book, first.customer_id, &items, pricing, date)?,
-        deductions(book, &ids, pricing.currency.code),
+        deductions(book, &orders, pricing.currency.code)?,
     );
     Ok(vec![Event::InvoiceCreated(created(
         cmd.invoice_id,
@@ -406,9 +408,11 @@ pub(crate) fn create_down_payment(
             money.amount
         }
     };
-    let earlier: Decimal = book
-        .invoices()
-        .filter(|i| i.down_payment && i.order_id == order.id && i.status != InvoiceStatus::Cancelled)
+    let earlier: Decimal = order
+        .down_payments
+        .iter()
+        .filter_map(|id| book.invoice(*id))
+        .filter(|i| i.status != InvoiceStatus::Cancelled)
         .map(|i| i.total.amount - i.credit_notes_total)
         .sum();
     if amount <= Decimal::ZERO || earlier + amount > value {
@@ -470,6 +474,11 @@ pub(crate) fn apply_created(book: &mut Book, e: &InvoiceCreated) {
         deducted: Decimal::ZERO,
     };
     super::move_line_quantities(book, &invoice, |line, quantity| line.invoicing += quantity);
+    if invoice.down_payment {
+        if let Some(order) = book.orders.get_mut(&invoice.order_id) {
+            order.down_payments.push(invoice.id);
+        }
+    }
     for deduction in &invoice.deductions {
         if let Some(down_payment) = book.invoices.get_mut(&deduction.invoice_id) {
             down_payment.deducted += deduction.amount;

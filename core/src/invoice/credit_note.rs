@@ -5,7 +5,8 @@
 //!   invoice can follow.
 //! - **Returned goods** credit quantities of the invoice's lines at the invoice's prices
 //!   and taxes; the order lines count them as returned: neither invoiced nor expected any
-//!   more.
+//!   more. Crediting the rest of a line credits what earlier credit notes left of its
+//!   amount and taxes, so a line returned piece by piece is credited to the cent.
 //! - A **price correction** credits an untaxed amount, taxed in the proportions of the
 //!   invoice's taxes; quantities do not change.
 //!
@@ -30,6 +31,7 @@ use crate::event::Event;
 use crate::ids::{CreditNoteId, CustomerId, InvoiceId, OrderId};
 use crate::ledger::{self, EntryKind};
 use crate::money::Money;
+use crate::tax::TaxRounding;
 use crate::validate;
 
 /// Quantity of one invoice line to credit.
@@ -239,23 +241,59 @@ fn credited_lines(
                     });
                 }
                 let share = credited.quantity / line.quantity;
-                let amount = if credited.quantity == line.quantity {
-                    line.amount.amount
+                let round = |value: Decimal| company.rounding.round(value, decimals);
+                let (amount, taxes) = if credited.quantity == creditable {
+                    // The rest of the line: what earlier credit notes left of its amount and
+                    // taxes, so that crediting it piece by piece credits it to the cent.
+                    let earlier: Vec<&InvoiceLine> = book
+                        .credit_notes()
+                        .filter(|n| n.invoice_id == invoice.id)
+                        .flat_map(|n| &n.lines)
+                        .filter(|l| {
+                            l.order_id.unwrap_or(invoice.order_id) == order_id
+                                && l.order_line == credited.order_line
+                        })
+                        .collect();
+                    let amount =
+                        line.amount.amount - earlier.iter().map(|l| l.amount.amount).sum::<Decimal>();
+                    let taxes = line
+                        .taxes
+                        .iter()
+                        .map(|t| {
+                            let earlier = earlier
+                                .iter()
+                                .flat_map(|l| &l.taxes)
+                                .filter(|e| e.tax_id == t.tax_id);
+                            let per_line = company.settings.tax_rounding == TaxRounding::PerLine
+                                || book.tax(t.tax_id).is_some_and(|d| d.price_included);
+                            let amount = if per_line {
+                                round(t.amount) - earlier.map(|e| round(e.amount)).sum::<Decimal>()
+                            } else {
+                                t.amount - earlier.map(|e| e.amount).sum::<Decimal>()
+                            };
+                            LineTax {
+                                tax_id: t.tax_id,
+                                amount,
+                            }
+                        })
+                        .collect();
+                    (amount, taxes)
                 } else {
-                    company.rounding.round(line.amount.amount * share, decimals)
-                };
-                lines.push(InvoiceLine {
-                    quantity: credited.quantity,
-                    amount: Money::new(amount, invoice.currency),
-                    order_id: Some(order_id),
-                    taxes: line
+                    let taxes = line
                         .taxes
                         .iter()
                         .map(|t| LineTax {
                             tax_id: t.tax_id,
                             amount: t.amount * share,
                         })
-                        .collect(),
+                        .collect();
+                    (round(line.amount.amount * share), taxes)
+                };
+                lines.push(InvoiceLine {
+                    quantity: credited.quantity,
+                    amount: Money::new(amount, invoice.currency),
+                    order_id: Some(order_id),
+                    taxes,
                     ..line.clone()
                 });
             }

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::create::{Billable, Pricing, deduct, price};
-use super::{Invoice, InvoiceAmounts, InvoiceLine, InvoiceStatus};
+use super::{Deduction, Invoice, InvoiceAmounts, InvoiceLine, InvoiceStatus};
 use crate::book::Book;
 use crate::context::CommandContext;
 use crate::error::DomainError;
@@ -124,7 +124,8 @@ pub(crate) fn change_line(
 }
 
 /// Prices a draft's lines again on `date` (taxes and the rate of that day), with the
-/// quantities `quantity` gives; the draft keeps its deductions, up to its new total.
+/// quantities `quantity` gives; the draft keeps its deductions, up to its new total and to
+/// what their down payments leave.
 /// Returns the amounts and the rate.
 pub(crate) fn reprice(
     book: &Book,
@@ -156,9 +157,20 @@ pub(crate) fn reprice(
         });
     }
     let pricing = Pricing::on(book, Some(invoice.currency), order_currency, date)?;
+    // Each deduction may grow back to what its down payment still leaves undeducted (a
+    // draft lowered below its down payment and raised again deducts it in full).
+    let deductions = invoice.deductions.iter().map(|d| {
+        let left = book.invoice(d.invoice_id).map_or(Decimal::ZERO, |down_payment| {
+            down_payment.total.amount - down_payment.deducted - down_payment.credit_notes_total
+        });
+        Deduction {
+            amount: (d.amount + left).max(Decimal::ZERO),
+            ..d.clone()
+        }
+    });
     let amounts = deduct(
         price(book, invoice.customer_id, &items, pricing, date)?,
-        invoice.deductions.iter().cloned(),
+        deductions,
     );
     Ok((amounts, pricing.rate))
 }

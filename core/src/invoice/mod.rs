@@ -221,9 +221,10 @@ impl Invoice {
     }
 
     /// Paid (nothing owed, an invoice totalling zero included), partially paid, not paid,
-    /// or reversed (fully offset by credit notes).
+    /// or reversed (its own credit notes credit its whole total; credit from other
+    /// invoices' notes settles it like a payment).
     pub fn payment_state(&self) -> PaymentState {
-        if self.credited >= self.total.amount && self.total.amount > Decimal::ZERO {
+        if self.credit_notes_total >= self.total.amount && self.total.amount > Decimal::ZERO {
             PaymentState::Reversed
         } else if self.settled() >= self.total.amount {
             PaymentState::Paid

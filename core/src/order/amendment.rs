@@ -10,7 +10,8 @@
 //! credit check again, and its event carries the credit hold when one is called for. Closing stops
 //! expecting what has not shipped and releases its reservations; reopening expects it
 //! again (reserve it again with `ReserveStock`). Cancelling is for orders with nothing
-//! shipped; an order that has shipped is closed instead.
+//! shipped and nothing invoiced (drafts cancelled, invoices and down payments credited
+//! first); an order that has shipped is closed instead.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -29,6 +30,7 @@ use crate::book::Book;
 use crate::context::CommandContext;
 use crate::error::DomainError;
 use crate::event::Event;
+use crate::invoice::InvoiceStatus;
 use crate::ids::{ActorId, OrderId};
 use crate::picking::{LineMove, apply_returned};
 use crate::pricing::{PriceSource, Quote};
@@ -516,6 +518,13 @@ pub(crate) fn cancel(book: &Book, cmd: &CancelOrder) -> Result<Vec<Event>, Domai
     validate::name("reason", &cmd.reason)?;
     if order.has_shipped() {
         return Err(DomainError::OrderHasShipments { order_id: order.id });
+    }
+    let invoiced = order.lines.iter().any(|l| l.invoiced > Decimal::ZERO || l.invoicing > Decimal::ZERO)
+        || order.down_payments.iter().filter_map(|id| book.invoice(*id)).any(|i| {
+            i.status != InvoiceStatus::Cancelled && i.credit_notes_total < i.total.amount
+        });
+    if invoiced {
+        return Err(DomainError::OrderHasInvoices { order_id: order.id });
     }
     let (released, released_quants, returned) = release_everything(book, order);
     Ok(vec![Event::OrderCancelled(OrderCancelled {

@@ -33,7 +33,7 @@ pub use substitution::*;
 
 use crate::book::Book;
 use crate::error::DomainError;
-use crate::ids::{ActorId, CustomerId, LocationId, OrderId, PriceListId, ProductId, WarehouseId};
+use crate::ids::{ActorId, CustomerId, InvoiceId, LocationId, OrderId, PriceListId, ProductId, WarehouseId};
 use crate::invoice::InvoicePolicy;
 use crate::money::{CurrencyCode, Money};
 use crate::pricing::PriceSource;
@@ -354,6 +354,8 @@ pub struct SalesOrder {
     pub urgent: bool,
     /// Log position of the confirmation (confirmation order, for serving priority).
     pub confirmed_at: Option<u64>,
+    /// Its down-payment invoices, in the order they were created.
+    pub down_payments: Vec<InvoiceId>,
 }
 
 impl SalesOrder {

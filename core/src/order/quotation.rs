@@ -696,6 +696,7 @@ pub(crate) fn apply(book: &mut Book, event: &Event, actor: &ActorId) {
                 backorder_policy: e.backorder_policy,
                 urgent: e.urgent,
                 confirmed_at: None,
+                down_payments: Vec::new(),
             },
         );
         return;
