@@ -138,7 +138,10 @@ fn v1_events_fold_into_the_recorded_business_state() {
     // allocations recorded without installments.
     assert_eq!(posted.installments.len(), 1);
     assert_eq!(posted.installments[0].due_date, posted.due_date.unwrap());
-    assert_eq!((posted.installments[0].amount, posted.installments[0].settled), (dec("41.00"), dec("41.00")));
+    assert_eq!(
+        (posted.installments[0].amount, posted.installments[0].settled),
+        (dec("41.00"), dec("41.00"))
+    );
     let customer = book.customers().next().unwrap();
     assert_eq!(customer.receivable, dec("0"));
     // 2 gadgets are still on order, not invoiced.
@@ -345,12 +348,14 @@ fn v3_events_fold_into_the_recorded_fulfilment_state() {
     assert_eq!(substituted.lines[0].unit_price, usd("10.00"));
 }
 
-
 #[test]
 fn v4_events_decode_verify_and_cover_every_event_type() {
     let (book, seen) = fold(V4);
     let all: BTreeSet<&str> = Event::NAMES.iter().copied().collect();
-    assert_eq!(seen, all, "the v4 fixture must hold every event type of version 4");
+    assert_eq!(
+        seen, all,
+        "the v4 fixture must hold every event type of version 4"
+    );
     assert_eq!(book.head().position, V4.lines().count() as u64);
 }
 
@@ -362,31 +367,62 @@ fn v4_events_fold_into_the_recorded_billing_state() {
     // The final invoice: 36 gadgets at 2.50 + 20% VAT less the 10.00 down payment, in two
     // installments, both paid within the discount window (2% of the untaxed part).
     let last = number("INV/2026/00003");
-    assert_eq!((last.untaxed, last.tax, last.total), (usd("90.00"), usd("18.00"), usd("98.00")));
+    assert_eq!(
+        (last.untaxed, last.tax, last.total),
+        (usd("90.00"), usd("18.00"), usd("98.00"))
+    );
     assert_eq!(last.deductions[0].amount, dec("10.00"));
-    let installments: Vec<_> = last.installments.iter().map(|i| (i.amount, i.untaxed, i.settled)).collect();
+    let installments: Vec<_> = last
+        .installments
+        .iter()
+        .map(|i| (i.amount, i.untaxed, i.settled))
+        .collect();
     assert_eq!(
         installments,
-        [(dec("29.40"), dec("24.00"), dec("29.40")), (dec("68.60"), dec("56.00"), dec("68.60"))]
+        [
+            (dec("29.40"), dec("24.00"), dec("29.40")),
+            (dec("68.60"), dec("56.00"), dec("68.60"))
+        ]
     );
     assert_eq!((last.paid, last.discounts), (dec("96.40"), dec("1.60")));
     assert_eq!(last.payment_state(), PaymentState::Paid);
     let order = book.orders().find(|o| o.customer_reference == "PO-G-1").unwrap();
-    assert_eq!((order.lines[0].invoiced, order.invoiceable(&order.lines[0])), (dec("36"), dec("4")));
+    assert_eq!(
+        (order.lines[0].invoiced, order.invoiceable(&order.lines[0])),
+        (dec("36"), dec("4"))
+    );
     // The second invoice: 5.00 of rebate credit applied, a returned cheque, a reminder,
     // then the rest written off.
     let second = number("INV/2026/00004");
-    assert_eq!((second.credited, second.paid, second.written_off), (dec("5.00"), dec("0"), dec("7.00")));
+    assert_eq!(
+        (second.credited, second.paid, second.written_off),
+        (dec("5.00"), dec("0"), dec("7.00"))
+    );
     assert_eq!(gamma.dunning_level, Some(0));
     let rebate = book.credit_notes().next().unwrap();
-    assert_eq!((rebate.number.as_str(), rebate.total, rebate.unapplied()), ("RINV/2026/00001", usd("6.00"), usd("0.00")));
+    assert_eq!(
+        (rebate.number.as_str(), rebate.total, rebate.unapplied()),
+        ("RINV/2026/00001", usd("6.00"), usd("0.00"))
+    );
     let company = book.company().unwrap();
-    assert_eq!((company.invoice_sequences[&2026], company.credit_note_sequences[&2026]), (4, 1));
+    assert_eq!(
+        (
+            company.invoice_sequences[&2026],
+            company.credit_note_sequences[&2026]
+        ),
+        (4, 1)
+    );
     // Nothing open; 0.30 of the first payment is still the customer's credit.
     assert_eq!(gamma.receivable, dec("0"));
     let far = |y| NaiveDate::from_ymd_opt(y, 1, 1).unwrap();
-    assert_eq!(book.statement(gamma.id, far(2000), far(2100)).closing_balance, dec("-0.30"));
-    assert!(book.payments().any(|p| p.reference == "CHQ-9" && p.returned_on.is_some()));
+    assert_eq!(
+        book.statement(gamma.id, far(2000), far(2100)).closing_balance,
+        dec("-0.30")
+    );
+    assert!(
+        book.payments()
+            .any(|p| p.reference == "CHQ-9" && p.returned_on.is_some())
+    );
 }
 
 /// Writes `tests/fixtures/events-v<SCHEMA_VERSION>.jsonl` from a sled log of a scenario that

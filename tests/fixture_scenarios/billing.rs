@@ -89,9 +89,12 @@ pub fn every_billing_event(w: &mut World) {
         invoice_policy: InvoicePolicy::OnOrdered,
         taxes: vec![vat],
     });
-    let mut settings = CompanySettings::default();
-    settings.write_off_tolerance = dec("10.00");
-    h.ok(ChangeCompanySettings { settings });
+    h.ok(ChangeCompanySettings {
+        settings: CompanySettings {
+            write_off_tolerance: dec("10.00"),
+            ..CompanySettings::default()
+        },
+    });
     let gamma: CustomerId = h.id();
     let mut gamma_details = details("Gamma Trading", 30);
     gamma_details.payment_term_id = Some(term);

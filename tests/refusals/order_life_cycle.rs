@@ -3,13 +3,13 @@
 use crate::common::*;
 use crate::support::{World, dec};
 use o2c::invoice::{
-    CreateCreditNote, CreateDownPaymentInvoice, CreateInvoice, CreditNoteKind, DownPaymentAmount, InvoicePolicy,
-    PostInvoice,
+    CreateCreditNote, CreateDownPaymentInvoice, CreateInvoice, CreditNoteKind, DownPaymentAmount,
+    InvoicePolicy, PostInvoice,
 };
 use o2c::order::{AddQuotationLine, CancelOrder, ConfirmOrder, MAX_ORDER_LINES, OrderStatus, ReserveStock};
 use o2c::product::ChangeProduct;
-use o2c::{DomainError, InvoiceId};
 use o2c::rust_decimal::Decimal;
+use o2c::{DomainError, InvoiceId};
 
 #[test]
 fn confirming_an_empty_quotation_is_refused() {
@@ -266,7 +266,10 @@ fn cancelling_an_order_with_a_draft_invoice_is_refused() {
     draft_invoice(&mut w, order_id);
 
     assert_eq!(
-        w.h.refused(CancelOrder { order_id, reason: "customer changed their mind".into() }),
+        w.h.refused(CancelOrder {
+            order_id,
+            reason: "customer changed their mind".into()
+        }),
         DomainError::OrderHasInvoices { order_id }
     );
 }
@@ -277,9 +280,18 @@ fn cancelling_an_order_with_a_posted_down_payment_is_refused_until_it_is_credite
     let widget = w.widget;
     let order_id = confirmed(&mut w, &[(widget, "2")]);
     let down_payment: InvoiceId = w.h.id();
-    w.h.ok(CreateDownPaymentInvoice { invoice_id: down_payment, order_id, amount: DownPaymentAmount::Percent(dec("50")) });
-    w.h.ok(PostInvoice { invoice_id: down_payment });
-    let cancel = || CancelOrder { order_id, reason: "customer changed their mind".into() };
+    w.h.ok(CreateDownPaymentInvoice {
+        invoice_id: down_payment,
+        order_id,
+        amount: DownPaymentAmount::Percent(dec("50")),
+    });
+    w.h.ok(PostInvoice {
+        invoice_id: down_payment,
+    });
+    let cancel = || CancelOrder {
+        order_id,
+        reason: "customer changed their mind".into(),
+    };
 
     assert_eq!(w.h.refused(cancel()), DomainError::OrderHasInvoices { order_id });
 

@@ -272,9 +272,17 @@ pub(crate) fn deduct(
 /// The down payments of `orders` that are posted and not yet deducted in full. They are in
 /// their orders' currency: an invoice in another currency cannot deduct them
 /// (`DownPaymentInOtherCurrency`).
-fn deductions(book: &Book, orders: &[&SalesOrder], currency: CurrencyCode) -> Result<Vec<Deduction>, DomainError> {
+fn deductions(
+    book: &Book,
+    orders: &[&SalesOrder],
+    currency: CurrencyCode,
+) -> Result<Vec<Deduction>, DomainError> {
     let mut out = Vec::new();
-    for down_payment in orders.iter().flat_map(|o| &o.down_payments).filter_map(|id| book.invoice(*id)) {
+    for down_payment in orders
+        .iter()
+        .flat_map(|o| &o.down_payments)
+        .filter_map(|id| book.invoice(*id))
+    {
         let left = down_payment.total.amount - down_payment.deducted - down_payment.credit_notes_total;
         if down_payment.status != InvoiceStatus::Posted || left <= Decimal::ZERO {
             continue;
@@ -285,7 +293,10 @@ fn deductions(book: &Book, orders: &[&SalesOrder], currency: CurrencyCode) -> Re
                 currency: down_payment.currency,
             });
         }
-        out.push(Deduction { invoice_id: down_payment.id, amount: left });
+        out.push(Deduction {
+            invoice_id: down_payment.id,
+            amount: left,
+        });
     }
     Ok(out)
 }

@@ -12,6 +12,7 @@
 
 pub mod create;
 pub mod credit_note;
+pub mod customer_credit;
 pub mod draft;
 pub mod post;
 pub mod settlement;
@@ -23,6 +24,7 @@ use serde::{Deserialize, Serialize};
 
 pub use create::*;
 pub use credit_note::*;
+pub use customer_credit::*;
 pub use draft::*;
 pub use post::*;
 pub use write_off::*;
@@ -286,6 +288,18 @@ impl Invoice {
                 left -= back;
             }
         }
+    }
+}
+
+/// A posted invoice, refused otherwise (`InvoiceNotPosted`).
+pub(crate) fn require_posted(
+    book: &Book,
+    invoice_id: InvoiceId,
+) -> Result<&Invoice, crate::error::DomainError> {
+    let invoice = book.require_invoice(invoice_id)?;
+    match invoice.status {
+        InvoiceStatus::Posted => Ok(invoice),
+        status => Err(crate::error::DomainError::InvoiceNotPosted { invoice_id, status }),
     }
 }
 

@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::{Invoice, InvoiceStatus};
+use super::Invoice;
 use crate::book::Book;
 use crate::error::DomainError;
 use crate::ids::{CustomerId, InvoiceId};
@@ -52,13 +52,7 @@ pub(crate) fn require_settleable<'a>(
     source: &Money,
     mismatch: impl FnOnce(&Invoice) -> DomainError,
 ) -> Result<&'a Invoice, DomainError> {
-    let invoice = book.require_invoice(invoice_id)?;
-    if invoice.status != InvoiceStatus::Posted {
-        return Err(DomainError::InvoiceNotPosted {
-            invoice_id,
-            status: invoice.status,
-        });
-    }
+    let invoice = super::require_posted(book, invoice_id)?;
     if invoice.customer_id != customer {
         return Err(mismatch(invoice));
     }
@@ -84,7 +78,9 @@ fn part_of(
         (Some(terms), Some(date)) => terms.on(installment, date, decimals, rounding),
         _ => Decimal::ZERO,
     };
-    let (amount, discount) = if discount > Decimal::ZERO && left >= open - discount {
+    // The discount completes a payment: it is never granted on money that is not there
+    // (an installment a credit brought down to its discount or below takes money in full).
+    let (amount, discount) = if discount > Decimal::ZERO && open > discount && left >= open - discount {
         (open - discount, discount)
     } else {
         (left.min(open), Decimal::ZERO)
@@ -232,32 +228,7 @@ pub(crate) fn apply(
     amount: Decimal,
     discount: Decimal,
 ) {
-    let Some(invoice) = book.invoices.get_mut(&invoice_id) else {
-        return;
-    };
-    *by.figure(invoice) += amount;
-    invoice.discounts += discount;
-    match installment.and_then(|i| invoice.installments.get_mut(i as usize)) {
-        Some(target) => target.settled += amount + discount,
-        None => invoice.settle(amount + discount),
-    }
-    let (customer_id, value, closed) = (
-        invoice.customer_id,
-        (amount + discount) * invoice.rate,
-        invoice.open_amount().amount <= Decimal::ZERO,
-    );
-    if closed {
-        if let Some(open) = book.open_invoices.get_mut(&customer_id) {
-            open.remove(&invoice_id);
-        }
-    }
-    if let Some(customer) = book.customers.get_mut(&customer_id) {
-        customer.receivable -= value;
-        if by == By::Payment {
-            // A payment lets the customer's dunning start over.
-            customer.dunning_level = None;
-        }
-    }
+    book_change(book, invoice_id, installment, by, amount, discount);
 }
 
 /// Takes back a settlement booked by [`apply`] (a returned payment).
@@ -269,27 +240,46 @@ pub(crate) fn reverse(
     amount: Decimal,
     discount: Decimal,
 ) {
+    book_change(book, invoice_id, installment, by, -amount, -discount);
+}
+
+/// Changes what settles an invoice by `amount` and `discount` (negative: taken back), its
+/// installments, its place among the customer's open invoices, and the receivable.
+fn book_change(
+    book: &mut Book,
+    invoice_id: InvoiceId,
+    installment: Option<u32>,
+    by: By,
+    amount: Decimal,
+    discount: Decimal,
+) {
     let Some(invoice) = book.invoices.get_mut(&invoice_id) else {
         return;
     };
-    *by.figure(invoice) -= amount;
-    invoice.discounts -= discount;
+    let settled = amount + discount;
+    *by.figure(invoice) += amount;
+    invoice.discounts += discount;
     match installment.and_then(|i| invoice.installments.get_mut(i as usize)) {
-        Some(target) => target.settled -= amount + discount,
-        None => invoice.unsettle(amount + discount),
+        Some(target) => target.settled += settled,
+        None if settled >= Decimal::ZERO => invoice.settle(settled),
+        None => invoice.unsettle(-settled),
     }
     let (customer_id, value, open) = (
         invoice.customer_id,
-        (amount + discount) * invoice.rate,
+        settled * invoice.rate,
         invoice.open_amount().amount > Decimal::ZERO,
     );
+    let open_invoices = book.open_invoices.entry(customer_id).or_default();
     if open {
-        book.open_invoices
-            .entry(customer_id)
-            .or_default()
-            .insert(invoice_id);
+        open_invoices.insert(invoice_id);
+    } else {
+        open_invoices.remove(&invoice_id);
     }
     if let Some(customer) = book.customers.get_mut(&customer_id) {
-        customer.receivable += value;
+        customer.receivable -= value;
+        if by == By::Payment && settled > Decimal::ZERO {
+            // A payment lets the customer's dunning start over.
+            customer.dunning_level = None;
+        }
     }
 }

@@ -7,7 +7,6 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::InvoiceStatus;
 use super::settlement::{self, By};
 use crate::book::Book;
 use crate::context::CommandContext;
@@ -48,13 +47,7 @@ pub(crate) fn write_off(
     ctx: &CommandContext,
 ) -> Result<Vec<Event>, DomainError> {
     let company = book.require_company()?;
-    let invoice = book.require_invoice(cmd.invoice_id)?;
-    if invoice.status != InvoiceStatus::Posted {
-        return Err(DomainError::InvoiceNotPosted {
-            invoice_id: invoice.id,
-            status: invoice.status,
-        });
-    }
+    let invoice = super::require_posted(book, cmd.invoice_id)?;
     validate::name("reason", &cmd.reason)?;
     let open = invoice.open_amount();
     if open.amount <= Decimal::ZERO {

@@ -30,8 +30,8 @@ use crate::book::Book;
 use crate::context::CommandContext;
 use crate::error::DomainError;
 use crate::event::Event;
-use crate::invoice::InvoiceStatus;
 use crate::ids::{ActorId, OrderId};
+use crate::invoice::InvoiceStatus;
 use crate::picking::{LineMove, apply_returned};
 use crate::pricing::{PriceSource, Quote};
 use crate::validate;
@@ -519,10 +519,15 @@ pub(crate) fn cancel(book: &Book, cmd: &CancelOrder) -> Result<Vec<Event>, Domai
     if order.has_shipped() {
         return Err(DomainError::OrderHasShipments { order_id: order.id });
     }
-    let invoiced = order.lines.iter().any(|l| l.invoiced > Decimal::ZERO || l.invoicing > Decimal::ZERO)
-        || order.down_payments.iter().filter_map(|id| book.invoice(*id)).any(|i| {
-            i.status != InvoiceStatus::Cancelled && i.credit_notes_total < i.total.amount
-        });
+    let invoiced = order
+        .lines
+        .iter()
+        .any(|l| l.invoiced > Decimal::ZERO || l.invoicing > Decimal::ZERO)
+        || order
+            .down_payments
+            .iter()
+            .filter_map(|id| book.invoice(*id))
+            .any(|i| i.status != InvoiceStatus::Cancelled && i.credit_notes_total < i.total.amount);
     if invoiced {
         return Err(DomainError::OrderHasInvoices { order_id: order.id });
     }

@@ -132,9 +132,12 @@ fn credit_figures(
         .rounding
         .round(customer.exposure() + added, currency.decimals);
     let grace = company.settings.overdue_grace_days;
-    let overdue = book
-        .overdue(customer.id, date, grace)
-        .map(|(amount, oldest)| (Money::new(company.rounding.round(amount, currency.decimals), currency.code), oldest));
+    let overdue = book.overdue(customer.id, date, grace).map(|(amount, oldest)| {
+        (
+            Money::new(company.rounding.round(amount, currency.decimals), currency.code),
+            oldest,
+        )
+    });
     Ok(CreditFigures {
         exposure: Money::new(exposure, currency.code),
         limit: book.credit_limit(customer.id),
