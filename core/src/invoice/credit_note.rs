@@ -209,45 +209,11 @@ fn credited_lines(
                         creditable: creditable.min(returnable),
                     });
                 }
-                let share = credited.quantity / line.quantity;
                 let round = |value: Decimal| company.rounding.round(value, decimals);
                 let (amount, taxes) = if credited.quantity == creditable {
-                    // The rest of the line: what earlier credit notes left of its amount and
-                    // taxes, so that crediting it piece by piece credits it to the cent.
-                    let earlier: Vec<&InvoiceLine> = book
-                        .credit_notes()
-                        .filter(|n| n.invoice_id == invoice.id)
-                        .flat_map(|n| &n.lines)
-                        .filter(|l| {
-                            l.order_id.unwrap_or(invoice.order_id) == order_id
-                                && l.order_line == credited.order_line
-                        })
-                        .collect();
-                    let amount =
-                        line.amount.amount - earlier.iter().map(|l| l.amount.amount).sum::<Decimal>();
-                    let taxes = line
-                        .taxes
-                        .iter()
-                        .map(|t| {
-                            let earlier = earlier
-                                .iter()
-                                .flat_map(|l| &l.taxes)
-                                .filter(|e| e.tax_id == t.tax_id);
-                            let per_line = company.settings.tax_rounding == TaxRounding::PerLine
-                                || book.tax(t.tax_id).is_some_and(|d| d.price_included);
-                            let amount = if per_line {
-                                round(t.amount) - earlier.map(|e| round(e.amount)).sum::<Decimal>()
-                            } else {
-                                t.amount - earlier.map(|e| e.amount).sum::<Decimal>()
-                            };
-                            LineTax {
-                                tax_id: t.tax_id,
-                                amount,
-                            }
-                        })
-                        .collect();
-                    (amount, taxes)
+                    rest_of_line(book, invoice, line, round)
                 } else {
+                    let share = credited.quantity / line.quantity;
                     let taxes = line
                         .taxes
                         .iter()
@@ -269,6 +235,50 @@ fn credited_lines(
             Ok(lines)
         }
     }
+}
+
+/// The rest of an invoice line: what earlier credit notes left of its amount and taxes, so
+/// that crediting it piece by piece credits it to the cent. Taxes rounded per line (always
+/// for taxes included in the price) leave their rounded rest; per document, their
+/// unrounded rest.
+fn rest_of_line(
+    book: &Book,
+    invoice: &Invoice,
+    line: &InvoiceLine,
+    round: impl Fn(Decimal) -> Decimal,
+) -> (Decimal, Vec<LineTax>) {
+    let order_id = invoice.order_of(line);
+    let earlier: Vec<&InvoiceLine> = book
+        .credit_notes()
+        .filter(|n| n.invoice_id == invoice.id)
+        .flat_map(|n| &n.lines)
+        .filter(|l| l.order_id.unwrap_or(invoice.order_id) == order_id && l.order_line == line.order_line)
+        .collect();
+    let amount = line.amount.amount - earlier.iter().map(|l| l.amount.amount).sum::<Decimal>();
+    let per_document = book
+        .company()
+        .is_some_and(|c| c.settings.tax_rounding == TaxRounding::PerDocument);
+    let taxes = line
+        .taxes
+        .iter()
+        .map(|t| {
+            let earlier = earlier
+                .iter()
+                .flat_map(|l| &l.taxes)
+                .filter(|e| e.tax_id == t.tax_id);
+            let per_line = !per_document || book.tax(t.tax_id).is_some_and(|d| d.price_included);
+            let amount = if per_line {
+                round(t.amount) - earlier.map(|e| round(e.amount)).sum::<Decimal>()
+            } else {
+                t.amount - earlier.map(|e| e.amount).sum::<Decimal>()
+            };
+            LineTax {
+                tax_id: t.tax_id,
+                amount,
+            }
+        })
+        .collect();
+    (amount, taxes)
 }
 
 pub(crate) fn create(
