@@ -77,3 +77,5 @@ pub use o2c_core::{
 };
 pub use o2c_core::{chrono, rust_decimal, uuid};
 pub use o2c_sled::{Durability, SledOptions, SledStore};
+/// The read models, whole.
+pub use o2c_projections as projections;

@@ -1,0 +1,1 @@
+//! Tests of the credit_holds projection (being written).

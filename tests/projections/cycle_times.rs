@@ -1,0 +1,1 @@
+//! Tests of the cycle_times projection (being written).

@@ -1,0 +1,1 @@
+//! Tests of the dso projection (being written).

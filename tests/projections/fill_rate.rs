@@ -1,0 +1,1 @@
+//! Tests of the fill_rate projection (being written).

@@ -1,0 +1,1 @@
+//! Tests of the on_time projection (being written).
