@@ -185,6 +185,17 @@ impl SledStore {
         Ok(head)
     }
 
+    /// Another tree of the same database, for data kept beside the log (the projections
+    /// and their checkpoints). Trees of the log's own layout are refused.
+    pub fn open_tree(&self, name: &str) -> Result<sled::Tree, StoreError> {
+        if [LOG_TREE, STREAMS_TREE, COMMANDS_TREE, META_TREE].contains(&name) {
+            return Err(StoreError::MalformedCommit {
+                reason: format!("tree {name} belongs to the event log"),
+            });
+        }
+        self.db.open_tree(name).map_err(backend)
+    }
+
     fn stored_head(&self) -> Result<Head, StoreError> {
         match self.meta.get(HEAD_KEY).map_err(backend)? {
             None => Ok(Head::default()),
