@@ -488,11 +488,11 @@ impl EventStore for FailingStore {
     fn head(&self) -> Result<Head, StoreError> {
         self.inner.head()
     }
-    fn append(&self, expected: u64, commit: &Commit) -> Result<Head, StoreError> {
+    fn append_batch(&self, expected: u64, commits: &[Commit]) -> Result<Head, StoreError> {
         if self.fail_next_append.swap(false, Ordering::SeqCst) {
             return Err(StoreError::Backend("disk full".into()));
         }
-        self.inner.append(expected, commit)
+        self.inner.append_batch(expected, commits)
     }
     fn read_log(&self, from: u64) -> EventIter<'_> {
         self.inner.read_log(from)
@@ -546,8 +546,8 @@ impl EventStore for SharedStore {
     fn head(&self) -> Result<Head, StoreError> {
         self.0.head()
     }
-    fn append(&self, expected: u64, commit: &Commit) -> Result<Head, StoreError> {
-        self.0.append(expected, commit)
+    fn append_batch(&self, expected: u64, commits: &[Commit]) -> Result<Head, StoreError> {
+        self.0.append_batch(expected, commits)
     }
     fn read_log(&self, from: u64) -> EventIter<'_> {
         self.0.read_log(from)

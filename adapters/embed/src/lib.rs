@@ -59,7 +59,7 @@ mod engine;
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
 
-pub use engine::{Engine, Error, Outcome};
+pub use engine::{Engine, EngineOptions, Error, Outcome, Subscription};
 
 /// The domain crate, whole.
 pub use o2c_core as core;
@@ -76,6 +76,6 @@ pub use o2c_core::{
     warehouse,
 };
 pub use o2c_core::{chrono, rust_decimal, uuid};
-pub use o2c_sled::{Durability, SledOptions, SledStore};
 /// The read models, whole.
 pub use o2c_projections as projections;
+pub use o2c_sled::{Durability, SledOptions, SledStore};

@@ -41,7 +41,7 @@ use std::time::{Duration, Instant};
 
 use o2c_core::codec;
 use o2c_core::envelope::ChainVerifier;
-use o2c_core::store::{CommandRecord, EventIter, EventStore, StoreError, check_commit};
+use o2c_core::store::{CommandRecord, EventIter, EventStore, StoreError, check_batch};
 use o2c_core::{Commit, Head, RecordedEvent, StreamId};
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
@@ -101,7 +101,7 @@ fn backend(e: sled::Error) -> StoreError {
 /// Why a transaction refused to write.
 enum Refusal {
     Conflict { actual: u64 },
-    Duplicate,
+    Duplicate(Uuid),
 }
 
 impl SledStore {
@@ -115,8 +115,14 @@ impl SledStore {
     pub fn open_and_replay(
         path: impl AsRef<Path>,
         options: SledOptions,
-        mut replay: impl FnMut(&RecordedEvent),
+        replay: impl FnMut(&RecordedEvent),
     ) -> Result<Self, StoreError> {
+        Self::begin_open(path, options)?.verify_and_replay(replay)
+    }
+
+    /// Opens (or creates) the store in `path` without reading the log yet, so that data
+    /// kept beside the log (projections) can be loaded before the one verifying pass.
+    pub fn begin_open(path: impl AsRef<Path>, options: SledOptions) -> Result<OpeningStore, StoreError> {
         let started = Instant::now();
         let flush_every_ms = match options.durability {
             Durability::Immediate => Some(500),
@@ -135,15 +141,11 @@ impl SledStore {
             durability: options.durability,
         };
         store.check_format()?;
-        let head = store.verify(&mut replay)?;
-        tracing::info!(
-            path = %path.as_ref().display(),
-            events = head.position,
-            head = %head.hash,
-            elapsed_ms = started.elapsed().as_millis() as u64,
-            "opened and verified o2c log"
-        );
-        Ok(store)
+        Ok(OpeningStore {
+            store,
+            path: path.as_ref().display().to_string(),
+            started,
+        })
     }
 
     fn check_format(&self) -> Result<(), StoreError> {
@@ -211,6 +213,41 @@ impl SledStore {
     }
 }
 
+/// A store whose directory is open but whose log has not been verified yet: it offers
+/// only what may be read before verification; [`OpeningStore::verify_and_replay`] turns
+/// it into a [`SledStore`].
+pub struct OpeningStore {
+    store: SledStore,
+    path: String,
+    started: Instant,
+}
+
+impl OpeningStore {
+    /// Another tree of the same database (see [`SledStore::open_tree`]).
+    pub fn open_tree(&self, name: &str) -> Result<sled::Tree, StoreError> {
+        self.store.open_tree(name)
+    }
+
+    /// The head the store's head record names (not verified yet).
+    pub fn recorded_head(&self) -> Result<Head, StoreError> {
+        self.store.stored_head()
+    }
+
+    /// Reads the whole log, checking every record and link and the head record, and hands
+    /// every verified event, in order, to `replay`.
+    pub fn verify_and_replay(self, mut replay: impl FnMut(&RecordedEvent)) -> Result<SledStore, StoreError> {
+        let head = self.store.verify(&mut replay)?;
+        tracing::info!(
+            path = %self.path,
+            events = head.position,
+            head = %head.hash,
+            elapsed_ms = self.started.elapsed().as_millis() as u64,
+            "opened and verified o2c log"
+        );
+        Ok(self.store)
+    }
+}
+
 /// Opens the database, retrying while the directory's lock is held, up to `wait`.
 fn open_waiting_for_lock(config: &sled::Config, wait: Duration) -> Result<sled::Db, StoreError> {
     let deadline = Instant::now() + wait;
@@ -239,11 +276,18 @@ impl EventStore for SledStore {
         self.stored_head()
     }
 
-    fn append(&self, expected: u64, commit: &Commit) -> Result<Head, StoreError> {
-        check_commit(expected, commit)?;
-        let new_head = commit.head().unwrap_or_default();
-        let command_key = *commit.command_id.as_bytes();
-        let record = keys::encode_command(commit.fingerprint, expected + 1, commit.events.len() as u32);
+    fn append_batch(&self, expected: u64, commits: &[Commit]) -> Result<Head, StoreError> {
+        let new_head = check_batch(expected, commits)?;
+        let mut first_position = expected + 1;
+        let records: Vec<([u8; 16], [u8; 44])> = commits
+            .iter()
+            .map(|commit| {
+                let record =
+                    keys::encode_command(commit.fingerprint, first_position, commit.events.len() as u32);
+                first_position += commit.events.len() as u64;
+                (*commit.command_id.as_bytes(), record)
+            })
+            .collect();
         let result = (&self.log, &self.streams, &self.commands, &self.meta).transaction(
             |(log, streams, commands, meta)| {
                 let actual = match meta.get(HEAD_KEY)? {
@@ -253,16 +297,20 @@ impl EventStore for SledStore {
                 if actual != expected {
                     return Err(ConflictableTransactionError::Abort(Refusal::Conflict { actual }));
                 }
-                if commands.get(command_key)?.is_some() {
-                    return Err(ConflictableTransactionError::Abort(Refusal::Duplicate));
+                for (commit, (command_key, record)) in commits.iter().zip(&records) {
+                    if commands.get(command_key)?.is_some() {
+                        return Err(ConflictableTransactionError::Abort(Refusal::Duplicate(
+                            commit.command_id,
+                        )));
+                    }
+                    for sealed in &commit.events {
+                        let event = &sealed.event;
+                        let position = keys::position_key(event.position);
+                        log.insert(&position, sealed.stored.as_slice())?;
+                        streams.insert(keys::stream_key(&event.stream, event.stream_version), &position)?;
+                    }
+                    commands.insert(command_key, record.as_slice())?;
                 }
-                for sealed in &commit.events {
-                    let event = &sealed.event;
-                    let position = keys::position_key(event.position);
-                    log.insert(&position, sealed.stored.as_slice())?;
-                    streams.insert(keys::stream_key(&event.stream, event.stream_version), &position)?;
-                }
-                commands.insert(&command_key, record.as_slice())?;
                 meta.insert(HEAD_KEY, keys::encode_head(new_head).as_slice())?;
                 Ok(())
             },
@@ -272,10 +320,8 @@ impl EventStore for SledStore {
             Err(TransactionError::Abort(Refusal::Conflict { actual })) => {
                 return Err(StoreError::Conflict { expected, actual });
             }
-            Err(TransactionError::Abort(Refusal::Duplicate)) => {
-                return Err(StoreError::DuplicateCommand {
-                    command_id: commit.command_id,
-                });
+            Err(TransactionError::Abort(Refusal::Duplicate(command_id))) => {
+                return Err(StoreError::DuplicateCommand { command_id });
             }
             Err(TransactionError::Storage(e)) => return Err(backend(e)),
         }

@@ -6,7 +6,7 @@ use std::sync::{PoisonError, RwLock};
 
 use uuid::Uuid;
 
-use super::{CommandRecord, EventIter, EventStore, StoreError, check_commit};
+use super::{CommandRecord, EventIter, EventStore, StoreError, check_batch};
 use crate::envelope::{Commit, Head, RecordedEvent};
 use crate::stream::StreamId;
 
@@ -45,33 +45,36 @@ impl EventStore for MemoryStore {
             .unwrap_or_default())
     }
 
-    fn append(&self, expected: u64, commit: &Commit) -> Result<Head, StoreError> {
+    fn append_batch(&self, expected: u64, commits: &[Commit]) -> Result<Head, StoreError> {
         let mut log = self.log.write().unwrap_or_else(PoisonError::into_inner);
         let actual = log.events.len() as u64;
         if actual != expected {
             return Err(StoreError::Conflict { expected, actual });
         }
-        if log.commands.contains_key(&commit.command_id) {
+        if let Some(known) = commits.iter().find(|c| log.commands.contains_key(&c.command_id)) {
             return Err(StoreError::DuplicateCommand {
-                command_id: commit.command_id,
+                command_id: known.command_id,
             });
         }
-        check_commit(expected, commit)?;
-        for sealed in &commit.events {
-            let event = sealed.event.clone();
-            log.streams.entry(event.stream).or_default().push(event.position);
-            log.events.push(event);
+        let head = check_batch(expected, commits)?;
+        for commit in commits {
+            let first_position = log.events.len() as u64 + 1;
+            for sealed in &commit.events {
+                let event = sealed.event.clone();
+                log.streams.entry(event.stream).or_default().push(event.position);
+                log.events.push(event);
+            }
+            log.commands.insert(
+                commit.command_id,
+                CommandRecord {
+                    command_id: commit.command_id,
+                    fingerprint: commit.fingerprint,
+                    first_position,
+                    event_count: commit.events.len() as u32,
+                },
+            );
         }
-        log.commands.insert(
-            commit.command_id,
-            CommandRecord {
-                command_id: commit.command_id,
-                fingerprint: commit.fingerprint,
-                first_position: expected + 1,
-                event_count: commit.events.len() as u32,
-            },
-        );
-        Ok(log.events.last().map(RecordedEvent::head).unwrap_or_default())
+        Ok(head)
     }
 
     fn read_log(&self, from: u64) -> EventIter<'_> {

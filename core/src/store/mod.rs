@@ -95,7 +95,14 @@ pub trait EventStore: Send + Sync {
     /// (`Conflict` otherwise) and the command id is new (`DuplicateCommand` otherwise).
     /// Returns the new head. When it returns `Ok`, the events are as durable as the
     /// store promises.
-    fn append(&self, expected: u64, commit: &Commit) -> Result<Head, StoreError>;
+    fn append(&self, expected: u64, commit: &Commit) -> Result<Head, StoreError> {
+        self.append_batch(expected, std::slice::from_ref(commit))
+    }
+
+    /// Appends several commits, one after the other from `expected`, all or nothing, with
+    /// one flush for all of them (group commit). The same checks as [`EventStore::append`]
+    /// apply to each commit, and no command id may appear twice in the batch.
+    fn append_batch(&self, expected: u64, commits: &[Commit]) -> Result<Head, StoreError>;
 
     /// The log from `from` (inclusive; 1 is the first event) to the end, in order.
     fn read_log(&self, from: u64) -> EventIter<'_>;
@@ -115,6 +122,27 @@ pub trait EventStore: Send + Sync {
 
     /// Makes everything appended so far durable (a no-op where every append already is).
     fn flush(&self) -> Result<(), StoreError>;
+}
+
+/// Checks a batch of commits before any store writes it: at least one commit, each one
+/// well formed and following the one before, no command id twice. Returns the batch's
+/// last head.
+pub fn check_batch(expected: u64, commits: &[Commit]) -> Result<Head, StoreError> {
+    let mut position = expected;
+    let mut head = None;
+    for (index, commit) in commits.iter().enumerate() {
+        check_commit(position, commit)?;
+        if commits[..index].iter().any(|c| c.command_id == commit.command_id) {
+            return Err(StoreError::DuplicateCommand {
+                command_id: commit.command_id,
+            });
+        }
+        position += commit.events.len() as u64;
+        head = commit.head();
+    }
+    head.ok_or_else(|| StoreError::MalformedCommit {
+        reason: "a batch needs at least one commit".into(),
+    })
 }
 
 /// Checks a commit before any store writes it: events present, positions consecutive from

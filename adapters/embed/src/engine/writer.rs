@@ -1,0 +1,280 @@
+//! The single writer and group commit.
+//!
+//! Every `execute` call queues its request and then waits for the writer lock. Whoever
+//! holds the lock drains the queue (up to [`EngineOptions::max_batch`] requests) and
+//! processes it as one batch:
+//!
+//! 1. each request in turn: the idempotency check (against the store, then against the
+//!    commands earlier in the same batch), the decision against the book, and at once
+//!    the fold of its events into the book and the projections, so that the next
+//!    decision sees them (one command at a time, as a ledger);
+//! 2. the accepted commands' events are appended in one atomic write and one flush;
+//! 3. only then every caller of the batch is answered and subscribers are told.
+//!
+//! A caller that finds its answer waiting when it gets the lock returns it at once. With
+//! one caller at a time every batch holds one command; under concurrency the requests
+//! that queue while a batch is being flushed form the next batch, so one flush serves
+//! many commands: throughput grows with the number of callers, and each caller's
+//! latency is at most about two flushes plus the decisions of one batch.
+//!
+//! While a batch is being flushed, readers may already see its decided commands (the
+//! book is folded before the flush, so that the batch's later decisions see the earlier
+//! ones); no caller is answered, and no subscriber sees an event, before it is durable.
+//! If the append fails, the engine halts: it folds the book and the projections again
+//! from what the log really holds (so readers no longer see the failed batch) and refuses
+//! every later command until it is reopened.
+
+use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
+use std::sync::{PoisonError, RwLockWriteGuard};
+
+use chrono::Utc;
+use o2c_core::store::CommandRecord;
+use o2c_core::{Commit, Policy, RecordedEvent, Request};
+use o2c_projections::{ProjectionStore, Projections};
+
+use super::{Engine, Error, Outcome, State};
+
+/// A request waiting for the writer, and where its answer goes.
+pub(super) struct Pending {
+    request: Request,
+    reply: SyncSender<Result<Outcome, Error>>,
+}
+
+/// The single writer's own state.
+pub(super) struct Writer {
+    /// Who may issue which command.
+    pub(super) policy: Policy,
+    /// Why the engine halted, if it did.
+    halted: Option<String>,
+    /// Where the projections are stored (none in memory).
+    projection_store: Option<ProjectionStore>,
+    /// The position the stored projections were last saved at.
+    saved_at: u64,
+}
+
+/// What one request of a batch comes to.
+enum Answer {
+    /// Refused, or failed before anything was written.
+    Failed(Error),
+    /// Executed before this batch: the original events.
+    Repeated(Vec<RecordedEvent>),
+    /// Decided in this batch: the index of its commit, and whether it repeats an earlier
+    /// request of the same batch.
+    Decided { commit: usize, repeated: bool },
+}
+
+impl Writer {
+    pub(super) fn new(projection_store: Option<ProjectionStore>, saved_at: u64) -> Self {
+        Self {
+            policy: Policy::default(),
+            halted: None,
+            projection_store,
+            saved_at,
+        }
+    }
+
+    /// Stores the projections with their checkpoint (nothing to do in memory).
+    pub(super) fn save_projections(&mut self, projections: &Projections) -> Result<(), Error> {
+        if let Some(store) = &self.projection_store {
+            projections.save(store)?;
+            self.saved_at = projections.checkpoint();
+        }
+        Ok(())
+    }
+}
+
+impl Engine {
+    /// Executes a request: decides it, appends its events atomically and folds them into
+    /// the book and the projections. A command id seen before returns the original events
+    /// with `repeated` set (or [`o2c_core::DomainError::CommandIdReused`] if the request
+    /// differs); a refused command appends nothing and changes nothing. Safe to call from
+    /// many threads at once: concurrent commands are written in groups with one flush
+    /// each (group commit); every caller is answered once its command is durable.
+    pub fn execute(&self, request: Request) -> Result<Outcome, Error> {
+        let (reply, answer) = sync_channel(1);
+        self.queue().push(Pending { request, reply });
+        loop {
+            let mut writer = self.writer();
+            match answer.try_recv() {
+                Ok(result) => return result,
+                Err(TryRecvError::Disconnected) => return Err(lost()),
+                Err(TryRecvError::Empty) => self.run_batch(&mut writer),
+            }
+            drop(writer);
+            if let Some(result) = answered(&answer) {
+                return result;
+            }
+        }
+    }
+
+    fn queue(&self) -> std::sync::MutexGuard<'_, Vec<Pending>> {
+        self.shared.queue.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn state_mut(&self) -> RwLockWriteGuard<'_, State> {
+        self.shared.state.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Drains the queue (up to the batch limit) and processes it as one group commit.
+    fn run_batch(&self, writer: &mut Writer) {
+        let batch: Vec<Pending> = {
+            let mut queue = self.queue();
+            let take = queue.len().min(self.shared.options.max_batch.max(1));
+            queue.drain(..take).collect()
+        };
+        if batch.is_empty() {
+            return;
+        }
+        if let Some(reason) = &writer.halted {
+            for pending in batch {
+                let _ = pending.reply.send(Err(Error::Halted {
+                    reason: reason.clone(),
+                }));
+            }
+            return;
+        }
+        let expected = self.state().book.head().position;
+        let mut commits: Vec<Commit> = Vec::new();
+        let answers: Vec<Answer> = batch
+            .iter()
+            .map(|pending| self.decide_and_fold(writer, &pending.request, &mut commits))
+            .collect();
+        let written = if commits.is_empty() {
+            Ok(())
+        } else {
+            self.shared.store.append_batch(expected, &commits).map(|_| ())
+        };
+        let mut failure = match written {
+            Ok(()) => None,
+            Err(e) => {
+                tracing::error!(error = %e, commands = commits.len(), "append failed; engine halted");
+                writer.halted = Some(e.to_string());
+                self.refold_from_store();
+                Some(Error::Store(e))
+            }
+        };
+        if failure.is_none() && !commits.is_empty() {
+            let head = self.state().book.head().position;
+            self.shared.committed.publish(head);
+            if head - writer.saved_at >= self.shared.options.checkpoint_every {
+                if let Err(e) = writer.save_projections(&self.state().projections) {
+                    // The projections are rebuilt from an older checkpoint on the next open.
+                    tracing::warn!(error = %e, "storing the projections failed");
+                }
+            }
+        }
+        for (pending, answer) in batch.into_iter().zip(answers) {
+            let result = match answer {
+                Answer::Failed(e) => Err(e),
+                Answer::Repeated(events) => Ok(Outcome {
+                    events,
+                    repeated: true,
+                }),
+                Answer::Decided { commit, repeated } => match (&writer.halted, failure.take()) {
+                    (_, Some(e)) => Err(e),
+                    (Some(reason), None) => Err(Error::Halted {
+                        reason: reason.clone(),
+                    }),
+                    (None, None) => Ok(Outcome {
+                        events: commits[commit].events.iter().map(|s| s.event.clone()).collect(),
+                        repeated,
+                    }),
+                },
+            };
+            let _ = pending.reply.send(result);
+        }
+    }
+
+    /// Decides one request of a batch and, when accepted, folds its events at once.
+    fn decide_and_fold(&self, writer: &Writer, request: &Request, commits: &mut Vec<Commit>) -> Answer {
+        let fingerprint = match request.fingerprint() {
+            Ok(f) => f,
+            Err(e) => return Answer::Failed(e.into()),
+        };
+        let command_id = request.context.command_id;
+        match self.shared.store.find_command(command_id) {
+            Ok(Some(record)) => return self.repeat_stored(&record, fingerprint),
+            Ok(None) => {}
+            Err(e) => return Answer::Failed(e.into()),
+        }
+        if let Some(index) = commits.iter().position(|c| c.command_id == command_id) {
+            return match commits[index].fingerprint == fingerprint {
+                true => Answer::Decided {
+                    commit: index,
+                    repeated: true,
+                },
+                false => Answer::Failed(o2c_core::DomainError::CommandIdReused { command_id }.into()),
+            };
+        }
+        let commit = match self.state().book.prepare(&writer.policy, request, Utc::now()) {
+            Ok(commit) => commit,
+            Err(e) => return Answer::Failed(e.into()),
+        };
+        let mut state = self.state_mut();
+        let State { book, projections } = &mut *state;
+        for sealed in &commit.events {
+            book.apply(&sealed.event);
+            projections.apply(&sealed.event, book);
+        }
+        drop(state);
+        commits.push(commit);
+        Answer::Decided {
+            commit: commits.len() - 1,
+            repeated: false,
+        }
+    }
+
+    /// After a failed append: the book and projections folded again from the log as it
+    /// stands. If the log cannot be read either, the state is left as it is (the engine
+    /// is halted either way).
+    fn refold_from_store(&self) {
+        let mut book = o2c_core::Book::new();
+        let mut projections = Projections::default();
+        let mut chain = o2c_core::ChainVerifier::new();
+        for event in self.shared.store.read_log(1) {
+            let checked = event.map_err(Error::from).and_then(|event| {
+                chain
+                    .check(&event)
+                    .map_err(|e| Error::Store(o2c_core::StoreError::from(e)))?;
+                Ok(event)
+            });
+            match checked {
+                Ok(event) => {
+                    book.apply(&event);
+                    projections.apply(&event, &book);
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "the log cannot be read after a failed append");
+                    return;
+                }
+            }
+        }
+        *self.state_mut() = State { book, projections };
+    }
+
+    fn repeat_stored(&self, record: &CommandRecord, fingerprint: o2c_core::Hash) -> Answer {
+        if let Err(e) = record.check_repeat(fingerprint) {
+            return Answer::Failed(e.into());
+        }
+        match self.shared.store.command_events(record) {
+            Ok(events) => Answer::Repeated(events),
+            Err(e) => Answer::Failed(e.into()),
+        }
+    }
+}
+
+/// The answer, if the writer has sent it.
+fn answered(answer: &Receiver<Result<Outcome, Error>>) -> Option<Result<Outcome, Error>> {
+    match answer.try_recv() {
+        Ok(result) => Some(result),
+        Err(TryRecvError::Disconnected) => Some(Err(lost())),
+        Err(TryRecvError::Empty) => None,
+    }
+}
+
+/// A request dropped without an answer; only possible if a writer thread died mid-batch.
+fn lost() -> Error {
+    Error::Halted {
+        reason: "the writer stopped before answering this command".into(),
+    }
+}
