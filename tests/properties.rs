@@ -60,15 +60,16 @@ use o2c::order::{
 };
 use o2c::payment::{AllocatePayment, Payment, PaymentMethod, ReceivePayment};
 use o2c::product::{RegisterProduct, Unit};
+use o2c::projections::Projections;
 use o2c::rust_decimal::{Decimal, RoundingStrategy};
 use o2c::shipment::{ShipLine, ShipOrder};
 use o2c::stock::ReceiveStock;
 use o2c::uuid::Uuid;
 use o2c::warehouse::RegisterWarehouse;
 use o2c::{
-    Book, ChainVerifier, Command, CustomerId, DomainError, Durability, Engine, Error, Event, EventStore,
-    Hash, InvoiceId, MemoryStore, OrderId, PaymentId, ProductId, RecordedEvent, Request, ShipmentId,
-    SledOptions, StreamId, WarehouseId,
+    Book, ChainVerifier, Command, CustomerId, DomainError, Durability, Engine, EngineOptions, Error, Event,
+    EventStore, Hash, InvoiceId, MemoryStore, OrderId, PaymentId, ProductId, RecordedEvent, Request,
+    ShipmentId, SledOptions, StreamId, WarehouseId,
 };
 use proptest::prelude::*;
 use proptest::strategy::{Union, ValueTree};
@@ -1409,6 +1410,7 @@ fn check_replay(engine: &Engine) -> Result<(), TestCaseError> {
         replayed.state_digest().map_err(fail)?,
         engine.state_digest().map_err(fail)?
     );
+    check_projections(engine, &events, &live)?;
 
     // Every stream reads back as its slice of the log, versions 1..n, as the book counts.
     let mut streams: BTreeMap<StreamId, Vec<RecordedEvent>> = BTreeMap::new();
@@ -1464,6 +1466,20 @@ fn check_replay(engine: &Engine) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// Every projection the engine kept incrementally (through reopens from stored
+/// checkpoints, on sled) equals the projections rebuilt from position 0.
+fn check_projections(engine: &Engine, events: &[RecordedEvent], _live: &Book) -> Result<(), TestCaseError> {
+    let kept = engine.projections(Projections::clone);
+    let rebuilt = Projections::rebuild(events);
+    prop_assert_eq!(
+        kept.checkpoint(),
+        engine.head().position,
+        "projections lag the book"
+    );
+    prop_assert_eq!(&kept, &rebuilt, "incremental projections differ from a rebuild");
+    Ok(())
+}
+
 /// The book as JSON without its head (whose hash covers the recording time, so it differs
 /// between two engines that executed the same commands).
 fn without_head(book: &Book) -> Result<serde_json::Value, TestCaseError> {
@@ -1481,10 +1497,16 @@ fn in_memory(ops: &[Op]) -> Result<Run, TestCaseError> {
     Ok(run)
 }
 
-fn buffered() -> SledOptions {
-    SledOptions {
-        durability: Durability::Buffered { flush_every_ms: 50 },
-        ..SledOptions::default()
+/// Buffered sled, the projections stored every few events so that reopening resumes
+/// them from a checkpoint behind the head as often as at it.
+fn buffered() -> EngineOptions {
+    EngineOptions {
+        store: SledOptions {
+            durability: Durability::Buffered { flush_every_ms: 50 },
+            ..SledOptions::default()
+        },
+        checkpoint_every: 7,
+        ..EngineOptions::default()
     }
 }
 

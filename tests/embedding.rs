@@ -1,0 +1,265 @@
+//! The embedding API under concurrency and crashes: subscriptions across the switch from
+//! catch-up to live delivery while many threads write, group commit with many callers on
+//! a durable store (every command written once, acknowledged only when durable, the same
+//! command id from two threads executed once), and stored projections whose state and
+//! checkpoint survive a SIGKILL together.
+
+// A test crate: unwrapping is how a step says "this must succeed".
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "support/mod.rs"]
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command as Process, Stdio};
+use std::sync::{Arc, Barrier};
+use std::thread;
+use std::time::Duration;
+
+use o2c::chrono::{Duration as Days, TimeZone, Utc};
+use o2c::order::{ConfirmOrder, CreateQuotation, RequestedLine};
+use o2c::projections::{Backlog, CreditHolds, PROJECTIONS_TREE, ProjectionStore, Projections};
+use o2c::stock::ReceiveStock;
+use o2c::uuid::Uuid;
+use o2c::{CommandContext, Engine, EngineOptions, OrderId, RecordedEvent, Request, SledStore};
+use support::{ALL_ROLES, World, dec, person};
+
+/// A receipt of one gadget, as a request with its own command id, from any thread.
+fn receipt(w: &World, command: u128) -> Request {
+    let ctx = CommandContext::new(
+        Uuid::from_u128(0xbeef_0000_0000_0000_0000_0000_0000_0000 | command),
+        person("tester", &ALL_ROLES),
+        Utc.with_ymd_and_hms(2026, 3, 3, 9, 0, 0).unwrap(),
+    );
+    Request::new(
+        ctx,
+        ReceiveStock {
+            product_id: w.gadget,
+            warehouse_id: w.warehouse,
+            quantity: dec("1"),
+            reference: format!("PO-{command}"),
+            location_id: None,
+            lots: vec![],
+        },
+    )
+}
+
+/// `threads` threads each executing `per_thread` receipts at once; returns every
+/// outcome's first event.
+fn write_concurrently(w: &World, threads: u128, per_thread: u128) -> Vec<RecordedEvent> {
+    let start = Arc::new(Barrier::new(threads as usize));
+    let handles: Vec<_> = (0..threads)
+        .map(|t| {
+            let requests: Vec<Request> = (0..per_thread).map(|i| receipt(w, t * 10_000 + i)).collect();
+            let engine = w.h.engine.clone();
+            let start = Arc::clone(&start);
+            thread::spawn(move || {
+                start.wait();
+                requests
+                    .into_iter()
+                    .map(|r| engine.execute(r).unwrap().events.remove(0))
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    handles.into_iter().flat_map(|h| h.join().unwrap()).collect()
+}
+
+#[test]
+fn a_subscription_delivers_catch_up_then_live_events_without_gap_or_repeat() {
+    let w = World::new();
+    let before = w.h.engine.head().position;
+    assert!(before > 5, "the world's set-up is the catch-up part");
+    let mut subscription = w.h.engine.subscribe(1);
+    // The subscriber reads while four threads write 50 commands each.
+    let reader = thread::spawn(move || {
+        let mut seen = Vec::new();
+        while seen.len() < (before + 200) as usize {
+            seen.push(subscription.recv().unwrap());
+        }
+        (seen, subscription)
+    });
+    let written = write_concurrently(&w, 4, 50);
+    let (seen, mut subscription) = reader.join().unwrap();
+    let positions: Vec<u64> = seen.iter().map(|e| e.position).collect();
+    assert_eq!(positions, (1..=before + 200).collect::<Vec<_>>());
+    assert_eq!(
+        seen,
+        w.h.engine.events(1, usize::MAX).unwrap(),
+        "delivered as stored"
+    );
+    for event in &written {
+        assert_eq!(&seen[event.position as usize - 1], event);
+    }
+    // Nothing more until something is committed.
+    assert_eq!(subscription.try_next().unwrap(), None);
+    assert_eq!(subscription.position(), before + 201);
+}
+
+#[test]
+fn a_subscriber_that_never_reads_does_not_hold_writers_back() {
+    let w = World::new();
+    let head = w.h.engine.head().position;
+    let mut idle = w.h.engine.subscribe(head + 1);
+    let written = write_concurrently(&w, 2, 300);
+    assert_eq!(written.len(), 600);
+    assert_eq!(w.h.engine.head().position, head + 600);
+    // Whenever it wakes up, everything is there, in order.
+    let late: Vec<u64> = (0..600)
+        .map(|_| {
+            idle.next_timeout(Duration::from_secs(5))
+                .unwrap()
+                .unwrap()
+                .position
+        })
+        .collect();
+    assert_eq!(late, (head + 1..=head + 600).collect::<Vec<_>>());
+}
+
+#[test]
+fn concurrent_callers_on_a_durable_store_get_every_command_written_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = World::on(Engine::open(dir.path()).unwrap());
+    let head = w.h.engine.head().position;
+    let written = write_concurrently(&w, 8, 25);
+    let mut positions: Vec<u64> = written.iter().map(|e| e.position).collect();
+    positions.sort_unstable();
+    assert_eq!(positions, (head + 1..=head + 200).collect::<Vec<_>>());
+    let digest = w.h.engine.state_digest().unwrap();
+    let gadget = w.gadget;
+    let stock = w.h.engine.stock(gadget).unwrap();
+    let engine = w.h.engine.clone();
+    drop(w);
+    engine.close().unwrap();
+
+    let reopened = Engine::open(dir.path()).unwrap();
+    assert_eq!(reopened.head().position, head + 200);
+    assert_eq!(reopened.state_digest().unwrap(), digest);
+    assert_eq!(reopened.stock(gadget), Some(stock));
+    for event in &written {
+        assert_eq!(&reopened.events(event.position, 1).unwrap()[0], event);
+    }
+}
+
+#[test]
+fn the_same_command_from_two_threads_is_executed_once() {
+    let w = World::new();
+    let head = w.h.engine.head().position;
+    for n in 0..20u128 {
+        let request = receipt(&w, n);
+        let start = Arc::new(Barrier::new(2));
+        let outcomes: Vec<_> = (0..2)
+            .map(|_| {
+                let (engine, request, start) = (w.h.engine.clone(), request.clone(), Arc::clone(&start));
+                thread::spawn(move || {
+                    start.wait();
+                    engine.execute(request).unwrap()
+                })
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|h| h.join().unwrap())
+            .collect();
+        assert_eq!(outcomes.iter().filter(|o| o.repeated).count(), 1);
+        assert_eq!(outcomes[0].events, outcomes[1].events);
+    }
+    assert_eq!(w.h.engine.head().position, head + 20);
+}
+
+const CRASH_CHILD_DIR: &str = "O2C_PROJECTION_CRASH_DIR";
+
+fn crash_options() -> EngineOptions {
+    EngineOptions {
+        checkpoint_every: 9,
+        ..EngineOptions::default()
+    }
+}
+
+/// The child process of `stored_projections_survive_sigkill_with_their_checkpoint`:
+/// confirms orders (some over the credit limit, so on hold) on a durable sled engine that
+/// stores its projections every 9 events, printing each acknowledged position.
+#[test]
+#[ignore = "child process of stored_projections_survive_sigkill_with_their_checkpoint"]
+fn projection_crash_child_confirms_orders_until_killed() {
+    let dir = std::env::var(CRASH_CHILD_DIR).expect("started by the crash test");
+    let mut w = World::on(Engine::open_with(&dir, crash_options()).unwrap());
+    for n in 1u32.. {
+        let order_id: OrderId = w.h.id();
+        let (customer_id, warehouse_id) = (w.customer, w.warehouse);
+        w.h.ok(CreateQuotation {
+            order_id,
+            customer_id,
+            warehouse_id,
+            lines: vec![RequestedLine::new(w.widget, dec(&(n % 7 * 150 + 1).to_string()))],
+            customer_reference: String::new(),
+            shipping_policy: Default::default(),
+            backorder_policy: None,
+            urgent: false,
+        });
+        let outcome = w.h.ok(ConfirmOrder { order_id });
+        w.h.now += Days::hours(7);
+        println!("ack {}", outcome.events.last().unwrap().position);
+    }
+}
+
+#[test]
+fn stored_projections_survive_sigkill_with_their_checkpoint() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Process::new(std::env::current_exe().unwrap())
+        .args([
+            "projection_crash_child_confirms_orders_until_killed",
+            "--exact",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(CRASH_CHILD_DIR, dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut last = 0;
+    for line in BufReader::new(stdout).lines() {
+        if let Some(position) = line.unwrap().strip_prefix("ack ") {
+            last = position.parse().unwrap();
+            if last > 150 {
+                break;
+            }
+        }
+    }
+    child.kill().unwrap(); // SIGKILL: no destructors, no flush, no final save
+    child.wait().unwrap();
+    assert!(last > 150, "the child stopped before confirming enough orders");
+
+    // What was stored: each projection's state is exactly the log's prefix up to its
+    // checkpoint folded, never part of a command more or less.
+    let opening = SledStore::begin_open(dir.path(), Default::default()).unwrap();
+    let projection_store = ProjectionStore::new(opening.open_tree(PROJECTIONS_TREE).unwrap());
+    let backlog = projection_store
+        .load::<Backlog>()
+        .unwrap()
+        .expect("stored backlog");
+    let holds = projection_store
+        .load::<CreditHolds>()
+        .unwrap()
+        .expect("stored holds");
+    let mut events = Vec::new();
+    let store = opening.verify_and_replay(|e| events.push(e.clone())).unwrap();
+    assert!(events.len() as u64 >= last, "acknowledged events lost");
+    assert!(backlog.checkpoint > 0 && backlog.checkpoint <= events.len() as u64);
+    let prefix = |checkpoint: u64| Projections::rebuild(&events[..checkpoint as usize]);
+    assert_eq!(backlog.state, prefix(backlog.checkpoint).backlog.state);
+    assert_eq!(holds.state, prefix(holds.checkpoint).credit_holds.state);
+    assert!(
+        !backlog.state.report(None).open.is_empty(),
+        "the backlog has open orders in it"
+    );
+    drop((store, projection_store));
+
+    // Reopening resumes from the checkpoints and equals a rebuild from position 0.
+    let engine = Engine::open_with(dir.path(), crash_options()).unwrap();
+    let kept = engine.projections(Projections::clone);
+    assert_eq!(kept, Projections::rebuild(&events));
+    assert_eq!(kept.checkpoint(), engine.head().position);
+}
