@@ -79,6 +79,7 @@ use o2c::payment::{
 };
 use o2c::payment_term::{DefinePaymentTerm, Delay, EarlyDiscount, EarlyDiscountBasis, TermAmount, TermLine};
 use o2c::product::ChangeProduct;
+use o2c::projections::{Aging, Buckets, Projections};
 use o2c::rust_decimal::Decimal;
 use o2c::shipment::{ShipLine, ShipOrder};
 use o2c::stock::ReceiveStock;
@@ -1767,6 +1768,23 @@ fn check_replay(sim: &Sim) {
         "replay digest"
     );
     assert!(replayed == live, "the replayed book differs from the live one");
+
+    // The projections kept live equal a rebuild, and the aging equals the book's open
+    // installments and each customer's receivable.
+    let kept = engine.projections(Projections::clone);
+    assert!(
+        kept == Projections::rebuild(&log),
+        "incremental projections differ from a rebuild"
+    );
+    let today = sim.w.h.now.date_naive();
+    let buckets = Buckets::default();
+    assert_eq!(
+        kept.aging.state.current(today, &buckets),
+        Aging::recompute(&live, today, &buckets)
+    );
+    for customer in live.customers() {
+        assert_eq!(kept.aging.state.receivable(customer.id), customer.receivable);
+    }
 }
 
 /// Plays `ops` on a fresh world, checking the invariants after every step and replay at
