@@ -60,7 +60,7 @@ use o2c::order::{
 };
 use o2c::payment::{AllocatePayment, Payment, PaymentMethod, ReceivePayment};
 use o2c::product::{RegisterProduct, Unit};
-use o2c::projections::{Aging, Buckets, CreditHolds, Projections};
+use o2c::projections::{Aging, Backlog, Buckets, CreditHolds, Projections};
 use o2c::rust_decimal::{Decimal, RoundingStrategy};
 use o2c::shipment::{ShipLine, ShipOrder};
 use o2c::stock::ReceiveStock;
@@ -1497,6 +1497,11 @@ fn check_projections(engine: &Engine, events: &[RecordedEvent], live: &Book) -> 
             customer.id
         );
     }
+    prop_assert_eq!(
+        kept.backlog.state.report(None),
+        Backlog::recompute(live),
+        "the backlog differs from the book's open order lines"
+    );
     prop_assert_eq!(
         kept.credit_holds.state.held_now(),
         CreditHolds::recompute(live),

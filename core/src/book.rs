@@ -415,8 +415,9 @@ impl Book {
         self.head = recorded.head();
     }
 
-    /// The orders whose quantities or status an event may change.
-    fn orders_touched(&self, event: &Event) -> Vec<OrderId> {
+    /// The orders whose quantities or status an event may change (read models use it to
+    /// know which orders to look at again after the event).
+    pub fn orders_touched(&self, event: &Event) -> Vec<OrderId> {
         let of_invoice = |id: &InvoiceId| {
             self.invoices
                 .get(id)

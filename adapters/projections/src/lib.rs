@@ -45,5 +45,5 @@ pub use dso::*;
 pub use fill_rate::*;
 pub use on_time::*;
 pub use set::{Checkpointed, Projection, Projections};
-pub use store::{ProjectionError, ProjectionStore, PROJECTIONS_TREE};
+pub use store::{PROJECTIONS_TREE, ProjectionError, ProjectionStore};
 pub use timeline::{Change, Figure, Timeline};
