@@ -263,3 +263,59 @@ fn stored_projections_survive_sigkill_with_their_checkpoint() {
     assert_eq!(kept, Projections::rebuild(&events));
     assert_eq!(kept.checkpoint(), engine.head().position);
 }
+
+#[test]
+fn the_engine_answers_every_report_from_its_live_projections() {
+    let mut w = World::new();
+    for quantity in ["3", "2000"] {
+        let order_id: OrderId = w.h.id();
+        let (customer_id, warehouse_id) = (w.customer, w.warehouse);
+        w.h.ok(CreateQuotation {
+            order_id,
+            customer_id,
+            warehouse_id,
+            lines: vec![RequestedLine::new(w.widget, dec(quantity))],
+            customer_reference: String::new(),
+            shipping_policy: Default::default(),
+            backorder_policy: None,
+            urgent: false,
+        });
+        w.h.ok(ConfirmOrder { order_id });
+    }
+    let engine = &w.h.engine;
+    let rebuilt = Projections::rebuild(&engine.events(1, usize::MAX).unwrap());
+    let today = w.h.now.date_naive();
+    let month_ago = today - Days::days(30);
+    let buckets = o2c::projections::Buckets::default();
+
+    let backlog = engine.backlog(None);
+    assert_eq!(backlog, rebuilt.backlog.state.report(None));
+    assert_eq!(
+        (backlog.open.len(), backlog.on_hold.len()),
+        (1, 1),
+        "the 2,000 widgets are held"
+    );
+    let holds = engine.credit_holds(Some(today));
+    assert_eq!(holds, rebuilt.credit_holds.state.open(Some(today)));
+    assert_eq!(holds.len(), 1);
+    assert_eq!(
+        engine.fill_rate(month_ago, today),
+        rebuilt.fill_rate.state.report(month_ago, today)
+    );
+    assert_eq!(
+        engine.on_time(month_ago, today),
+        rebuilt.on_time.state.report(month_ago, today)
+    );
+    assert_eq!(
+        engine.cycle_times(month_ago, today),
+        rebuilt.cycle_times.state.report(month_ago, today)
+    );
+    assert_eq!(
+        engine.aging(today, &buckets),
+        rebuilt.aging.state.report(today, &buckets)
+    );
+    assert_eq!(
+        engine.dso(month_ago, today),
+        rebuilt.dso.state.report(&rebuilt.aging.state, month_ago, today)
+    );
+}

@@ -10,6 +10,7 @@
 //! the log, so every later command is refused until the engine is reopened (which
 //! rebuilds the book from what the log really holds).
 
+mod reports;
 mod subscription;
 mod writer;
 
