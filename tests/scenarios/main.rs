@@ -29,6 +29,7 @@ mod end_to_end;
 mod envelope;
 mod idempotency;
 mod invoicing;
+mod json_suite;
 mod master_data;
 mod payments;
 mod quotations;

@@ -53,6 +53,7 @@
 //! ```
 
 mod engine;
+pub mod scenario;
 
 /// The README's code blocks, compiled and run as doctests.
 #[doc = include_str!("../../../README.md")]

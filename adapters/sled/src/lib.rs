@@ -198,6 +198,17 @@ impl SledStore {
         self.db.open_tree(name).map_err(backend)
     }
 
+    /// The stored record of the event at `position`, byte for byte as it was written: the
+    /// compact JSON whose payload text the event's hash covers (see `o2c_core::codec`).
+    /// What an auditor exports; events of older schema versions keep their old text here.
+    pub fn stored_record(&self, position: u64) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self
+            .log
+            .get(keys::position_key(position))
+            .map_err(backend)?
+            .map(|bytes| bytes.to_vec()))
+    }
+
     fn stored_head(&self) -> Result<Head, StoreError> {
         match self.meta.get(HEAD_KEY).map_err(backend)? {
             None => Ok(Head::default()),

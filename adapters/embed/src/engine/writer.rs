@@ -1,7 +1,7 @@
 //! The single writer and group commit.
 //!
 //! Every `execute` call queues its request and then waits for the writer lock. Whoever
-//! holds the lock drains the queue (up to [`EngineOptions::max_batch`] requests) and
+//! holds the lock drains the queue (up to [`EngineOptions::max_batch`](super::EngineOptions::max_batch) requests) and
 //! processes it as one batch:
 //!
 //! 1. each request in turn: the idempotency check (against the store, then against the

@@ -1,0 +1,140 @@
+//! The `o2c` binary end to end, on data directories made by the order-to-cash example
+//! (and on stored fixture logs): audit, events, history, replay, KPIs and scenario files,
+//! and how each fails. This file holds what the tests share; one module per command.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+// The very walk-through `cargo run --example order_to_cash` runs makes the data.
+#[allow(dead_code)] // its `main` is the example's, unused here
+#[path = "../../../../examples/order_to_cash.rs"]
+mod example;
+
+mod audit;
+mod events;
+mod history;
+mod kpi;
+mod replay;
+mod scenario;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use o2c::{Engine, Head, OrderId, RecordedEvent};
+use tempfile::TempDir;
+
+/// A data directory made by the example, with its order and head.
+struct Made {
+    dir: TempDir,
+    order: OrderId,
+    head: Head,
+    events: Vec<RecordedEvent>,
+}
+
+fn made_by_the_example() -> Made {
+    let dir = tempfile::tempdir().unwrap();
+    let order = example::run(dir.path()).unwrap();
+    let engine = Engine::open(dir.path()).unwrap();
+    let head = engine.head();
+    let events = engine.events(1, usize::MAX).unwrap();
+    engine.close().unwrap();
+    Made {
+        dir,
+        order,
+        head,
+        events,
+    }
+}
+
+fn o2c(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_o2c"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn o2c_on(dir: &Path, args: &[&str]) -> Output {
+    let dir = dir.to_str().unwrap();
+    let mut all: Vec<&str> = args.to_vec();
+    all.extend(["--data", dir]);
+    o2c(&all)
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+fn succeeded(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "o2c failed: {}\n{}",
+        stderr(output),
+        stdout(output)
+    );
+    stdout(output)
+}
+
+/// Rewrites the stored record at `position` through sled itself, so only o2c's hash chain
+/// can notice.
+fn tamper(dir: &Path, position: u64, from: &str, to: &str) {
+    let db = sled::open(dir).unwrap();
+    let log = db.open_tree(o2c_sled::LOG_TREE).unwrap();
+    let key = position.to_be_bytes();
+    let text = String::from_utf8(log.get(key).unwrap().unwrap().to_vec()).unwrap();
+    assert!(
+        text.contains(from),
+        "record {position} does not hold {from}: {text}"
+    );
+    log.insert(key, text.replacen(from, to, 1).into_bytes()).unwrap();
+    db.flush().unwrap();
+}
+
+/// The stored records, raw, as sled keeps them.
+fn stored_records(dir: &Path) -> Vec<String> {
+    let db = sled::open(dir).unwrap();
+    let log = db.open_tree(o2c_sled::LOG_TREE).unwrap();
+    log.iter()
+        .map(|entry| String::from_utf8(entry.unwrap().1.to_vec()).unwrap())
+        .collect()
+}
+
+/// The log of schema version 1, as sled stored it.
+const V1: &str = include_str!("../../../../tests/fixtures/events-v1.jsonl");
+
+/// The log of schema version 4: every kind of event.
+const V4: &str = include_str!("../../../../tests/fixtures/events-v4.jsonl");
+
+/// A data directory holding `records` (stored JSON records, positions from 1) in the sled
+/// layout `o2c-sled/1`: the log and the head and format records are all that opening reads.
+fn data_dir_of(records: &str) -> TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sled::open(dir.path()).unwrap();
+    let log = db.open_tree(o2c_sled::LOG_TREE).unwrap();
+    let mut head = Head::default();
+    for (line, position) in records.lines().zip(1u64..) {
+        head = o2c::codec::decode(position, line.as_bytes()).unwrap().head();
+        log.insert(position.to_be_bytes(), line.as_bytes()).unwrap();
+    }
+    let meta = db.open_tree(o2c_sled::META_TREE).unwrap();
+    meta.insert(o2c_sled::FORMAT_KEY, o2c_sled::FORMAT).unwrap();
+    let mut head_record = head.position.to_be_bytes().to_vec();
+    head_record.extend_from_slice(&head.hash.0);
+    meta.insert(o2c_sled::HEAD_KEY, head_record).unwrap();
+    db.flush().unwrap();
+    dir
+}
+
+fn json_lines(out: &str) -> Vec<serde_json::Value> {
+    out.lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect()
+}
+
+/// The positions listed in a history table.
+fn listed_positions(out: &str) -> Vec<u64> {
+    out.lines()
+        .filter_map(|line| line.split_whitespace().next()?.parse().ok())
+        .collect()
+}
