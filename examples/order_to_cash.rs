@@ -6,9 +6,10 @@
 //!
 //! A quotation with three lines is confirmed; one line is only partly in stock, so the
 //! first shipment leaves a backorder; the delivered quantities are invoiced and paid;
-//! then the backorder ships, is invoiced and paid. Finally the engine is closed, the data
-//! directory reopened and the log replayed, and the rebuilt state and head hash are
-//! compared with the live ones.
+//! then the backorder ships, is invoiced and paid. The read side follows: fill rate, cycle
+//! times, backlog and credit holds from the live projections, and a subscriber catching up
+//! with the log. Finally the engine is closed, the data directory reopened and the log
+//! replayed, and the rebuilt state and head hash are compared with the live ones.
 //!
 //! Without DATA_DIR a fresh directory under the system temp dir is used. Running again on
 //! the same directory works: company, customer and products carry fixed command ids and
@@ -22,7 +23,7 @@
 use std::error::Error;
 use std::path::{Path, PathBuf};
 
-use o2c::chrono::{DateTime, TimeZone, Utc};
+use o2c::chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
 use o2c::company::SetUpCompany;
 use o2c::customer::CustomerDetails;
 use o2c::customer::{RegisterCustomer, SetCreditLimit};
@@ -45,10 +46,23 @@ fn fixed(name: &str) -> Uuid {
     Uuid::new_v5(&Uuid::NAMESPACE_URL, format!("o2c-example:{name}").as_bytes())
 }
 
-fn at(day: u32, hour: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 3, day, hour, 0, 0)
+/// The day a walk starts on: 1 March 2026 on a fresh directory, else the day after the
+/// latest business date in the log, so that every run's documents follow the last run's
+/// (invoice numbers follow invoice dates).
+fn first_day(engine: &Engine) -> Result<DateTime<Utc>, Box<dyn Error>> {
+    let start = Utc
+        .with_ymd_and_hms(2026, 3, 1, 0, 0, 0)
         .single()
-        .unwrap_or_default()
+        .ok_or("no such date")?;
+    let head = engine.head().position;
+    let latest = engine.events(head, 1)?.first().map(|e| e.business_time);
+    Ok(match latest {
+        Some(latest) if latest >= start => (latest + Duration::days(1))
+            .date_naive()
+            .and_time(NaiveTime::MIN)
+            .and_utc(),
+        _ => start,
+    })
 }
 
 fn dec(text: &str) -> Result<Decimal, Box<dyn Error>> {
@@ -57,12 +71,19 @@ fn dec(text: &str) -> Result<Decimal, Box<dyn Error>> {
 
 struct Walk {
     engine: Engine,
+    /// Day 1 of this walk.
+    start: DateTime<Utc>,
     company: CompanyId,
     usd: CurrencyCode,
     step: u32,
 }
 
 impl Walk {
+    /// The business time `hour`:00 on day `day` of the walk (day 1 is its first day).
+    fn at(&self, day: u32, hour: u32) -> DateTime<Utc> {
+        self.start + Duration::days(i64::from(day) - 1) + Duration::hours(i64::from(hour))
+    }
+
     fn run(
         &mut self,
         actor: &str,
@@ -134,7 +155,7 @@ impl Walk {
         let invoice_id = InvoiceId(Uuid::new_v4());
         self.run(
             "bea.billing",
-            at(day, 10),
+            self.at(day, 10),
             Uuid::new_v4(),
             CreateInvoice {
                 invoice_id,
@@ -145,7 +166,7 @@ impl Walk {
         )?;
         self.run(
             "bea.billing",
-            at(day, 11),
+            self.at(day, 11),
             Uuid::new_v4(),
             PostInvoice { invoice_id },
         )?;
@@ -163,7 +184,7 @@ impl Walk {
         let amount = invoice.total;
         self.run(
             "bea.billing",
-            at(day + 7, 9),
+            self.at(day + 7, 9),
             Uuid::new_v4(),
             ReceivePayment {
                 payment_id,
@@ -175,7 +196,7 @@ impl Walk {
         )?;
         self.run(
             "bea.billing",
-            at(day + 7, 9),
+            self.at(day + 7, 9),
             Uuid::new_v4(),
             AllocatePayment {
                 payment_id,
@@ -213,8 +234,10 @@ pub fn run(data_dir: &Path) -> Result<OrderId, Box<dyn Error>> {
 
     let usd = CurrencyCode::new("USD")?;
     let company_id = fixed("company").into();
+    let engine = Engine::open(data_dir)?;
     let mut walk = Walk {
-        engine: Engine::open(data_dir)?,
+        start: first_day(&engine)?,
+        engine,
         company: company_id,
         usd,
         step: 0,
@@ -233,7 +256,7 @@ pub fn run(data_dir: &Path) -> Result<OrderId, Box<dyn Error>> {
     );
     walk.run(
         "ada.admin",
-        at(2, 8),
+        walk.at(2, 8),
         fixed("cmd-company"),
         SetUpCompany {
             company_id,
@@ -252,7 +275,7 @@ pub fn run(data_dir: &Path) -> Result<OrderId, Box<dyn Error>> {
     )?;
     walk.run(
         "ada.admin",
-        at(2, 8),
+        walk.at(2, 8),
         fixed("cmd-customer"),
         RegisterCustomer {
             customer_id,
@@ -273,7 +296,7 @@ pub fn run(data_dir: &Path) -> Result<OrderId, Box<dyn Error>> {
     )?;
     walk.run(
         "cora.credit",
-        at(2, 8),
+        walk.at(2, 8),
         fixed("cmd-credit-limit"),
         SetCreditLimit {
             customer_id,
@@ -287,7 +310,7 @@ pub fn run(data_dir: &Path) -> Result<OrderId, Box<dyn Error>> {
         product_ids.push(product_id);
         walk.run(
             "ada.admin",
-            at(2, 8),
+            walk.at(2, 8),
             fixed(&format!("cmd-{sku}")),
             RegisterProduct {
                 product_id,
@@ -315,7 +338,7 @@ pub fn run(data_dir: &Path) -> Result<OrderId, Box<dyn Error>> {
     let warehouse_code = format!("WH-{}", &run.simple().to_string()[..8]);
     walk.run(
         "ada.admin",
-        at(2, 8),
+        walk.at(2, 8),
         Uuid::new_v4(),
         RegisterWarehouse {
             warehouse_id,
@@ -328,7 +351,7 @@ pub fn run(data_dir: &Path) -> Result<OrderId, Box<dyn Error>> {
     for (product_id, quantity) in [(widget, "10"), (gadget, "4"), (cable, "25.5")] {
         walk.run(
             "wes.warehouse",
-            at(2, 9),
+            walk.at(2, 9),
             Uuid::new_v4(),
             ReceiveStock {
                 product_id,
@@ -348,7 +371,7 @@ pub fn run(data_dir: &Path) -> Result<OrderId, Box<dyn Error>> {
     let order_id = OrderId(Uuid::new_v4());
     walk.run(
         "sam.sales",
-        at(3, 9),
+        walk.at(3, 9),
         Uuid::new_v4(),
         CreateQuotation {
             order_id,
@@ -367,7 +390,12 @@ pub fn run(data_dir: &Path) -> Result<OrderId, Box<dyn Error>> {
     )?;
     walk.say("quotation created for Acme Retail with three lines, priced from the list prices".into());
     walk.show_order(order_id);
-    let confirmed = walk.run("sam.sales", at(3, 10), Uuid::new_v4(), ConfirmOrder { order_id })?;
+    let confirmed = walk.run(
+        "sam.sales",
+        walk.at(3, 10),
+        Uuid::new_v4(),
+        ConfirmOrder { order_id },
+    )?;
     if let Some(o2c::Event::OrderConfirmed(e)) = confirmed.events.first().map(|e| &e.payload) {
         walk.say(format!(
             "order confirmed: value {}, credit exposure {} within limit {}",
@@ -382,7 +410,7 @@ pub fn run(data_dir: &Path) -> Result<OrderId, Box<dyn Error>> {
     // --- reserve: the gadget line is only partly available --------------------------------
     walk.run(
         "wes.warehouse",
-        at(3, 11),
+        walk.at(3, 11),
         Uuid::new_v4(),
         ReserveStock { order_id },
     )?;
@@ -392,7 +420,7 @@ pub fn run(data_dir: &Path) -> Result<OrderId, Box<dyn Error>> {
     // --- first shipment; the rest is a backorder -----------------------------------------
     walk.run(
         "wes.warehouse",
-        at(4, 14),
+        walk.at(4, 14),
         Uuid::new_v4(),
         ShipOrder {
             shipment_id: Uuid::new_v4().into(),
@@ -412,7 +440,7 @@ pub fn run(data_dir: &Path) -> Result<OrderId, Box<dyn Error>> {
     // --- the backorder: stock arrives, is reserved, ships, is invoiced and paid ----------
     walk.run(
         "wes.warehouse",
-        at(16, 9),
+        walk.at(16, 9),
         Uuid::new_v4(),
         ReceiveStock {
             product_id: gadget,
@@ -425,13 +453,13 @@ pub fn run(data_dir: &Path) -> Result<OrderId, Box<dyn Error>> {
     )?;
     walk.run(
         "wes.warehouse",
-        at(16, 10),
+        walk.at(16, 10),
         Uuid::new_v4(),
         ReserveStock { order_id },
     )?;
     walk.run(
         "wes.warehouse",
-        at(16, 15),
+        walk.at(16, 15),
         Uuid::new_v4(),
         ShipOrder {
             shipment_id: Uuid::new_v4().into(),
@@ -452,6 +480,45 @@ pub fn run(data_dir: &Path) -> Result<OrderId, Box<dyn Error>> {
         walk.money(customer.receivable),
         walk.money(customer.exposure())
     ));
+
+    // --- the read side: projections and a subscription --------------------------------------
+    // Over the 30 days from the walk's first day: this walk's figures (a run on a used
+    // directory starts after the latest business date already in the log).
+    let (first, thirtieth) = (walk.at(1, 0).date_naive(), walk.at(30, 0).date_naive());
+    let fill = walk.engine.fill_rate(first, thirtieth).overall;
+    let cycles = walk.engine.cycle_times(first, thirtieth);
+    let percent = |rate: Option<Decimal>| {
+        rate.map_or("-".to_string(), |r| {
+            format!("{}%", (r * Decimal::ONE_HUNDRED).normalize())
+        })
+    };
+    walk.say(format!(
+        "fill rate: {} of {} orders complete in their first shipment; units {}",
+        fill.orders_complete,
+        fill.orders,
+        percent(fill.unit_rate)
+    ));
+    let days = |d: Option<Decimal>| d.map_or("-".to_string(), |d| format!("{d} days"));
+    walk.say(format!(
+        "cycle times: confirmed -> shipped {}, invoice -> paid {} (averages)",
+        days(cycles.confirmation_to_shipped.average_days),
+        days(cycles.invoice_to_paid.average_days)
+    ));
+    walk.say(format!(
+        "backlog: {} open row(s); orders on credit hold: {}",
+        walk.engine.backlog(None).open.len(),
+        walk.engine.credit_holds(None).len()
+    ));
+    let mut feed = walk.engine.subscribe(1);
+    let mut received = 0u64;
+    while feed.try_next()?.is_some() {
+        received += 1;
+    }
+    walk.say(format!(
+        "a subscriber from position 1 caught up with {received} events; it now waits for new ones at position {}",
+        feed.position()
+    ));
+    drop(feed);
 
     // --- close, reopen, replay ------------------------------------------------------------
     let live_head = walk.engine.head();

@@ -44,6 +44,24 @@ fn made_by_the_example() -> Made {
     }
 }
 
+/// The README promises the example runs again on the same directory: the second walk
+/// starts after the first one's dates, so its invoices number on.
+#[test]
+fn the_example_runs_again_on_its_own_directory() {
+    let made = made_by_the_example();
+    let second = example::run(made.dir.path()).unwrap();
+    assert_ne!(second, made.order);
+    let engine = Engine::open(made.dir.path()).unwrap();
+    assert!(engine.head().position > made.head.position);
+    let numbers: Vec<String> = engine.read(|book| {
+        book.invoices()
+            .map(|i| i.number.clone().unwrap_or_default())
+            .collect()
+    });
+    assert_eq!(numbers.len(), 4, "two invoices per walk: {numbers:?}");
+    assert!(numbers.contains(&"INV/2026/00004".to_string()), "{numbers:?}");
+}
+
 fn o2c(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_o2c"))
         .args(args)
