@@ -12,6 +12,10 @@
 //! unapplied remainder); a whole order with a backorder; the envelope (streams, versions,
 //! correlation and causation); and command idempotency.
 //!
+//! The JSON scenario files beside these modules (`*.json`, format in `docs/scenarios.md`)
+//! tell the same flow and its exception paths as business stories; `json_suite` runs
+//! every one of them and checks the runner's own error reporting.
+//!
 //! Refusals (every `DomainError` a command can meet) live in `refusals/`.
 
 // A test crate: unwrapping is how a step says "this must succeed" (the shared harness
