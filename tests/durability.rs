@@ -9,9 +9,7 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command as Process, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use o2c::codec::{IntegrityError, IntegrityProblem};
@@ -26,6 +24,7 @@ use o2c::{
     Book, Commit, Engine, Error, EventStore, Head, MemoryStore, RecordedEvent, SledOptions, SledStore,
     StoreError, StreamId,
 };
+use support::child::{child_dir, run_child_until_killed};
 use support::{Harness, World, dec, usd};
 
 // The stored record of an event is its serde JSON: the forgery test relies on it.
@@ -121,16 +120,13 @@ fn close_and_reopen_gives_the_same_state_and_head() {
     assert_eq!(outcome.events[0].prev_hash, head.hash);
 }
 
-const CRASH_CHILD_DIR: &str = "O2C_CRASH_CHILD_DIR";
-
 /// The child process of `acknowledged_appends_survive_sigkill`: appends in a loop on a
 /// durable sled engine and prints every acknowledged position and command id. Runs only
 /// when that test starts it.
 #[test]
 #[ignore = "child process of acknowledged_appends_survive_sigkill; not a test on its own"]
 fn crash_child_appends_until_killed() {
-    let dir = std::env::var(CRASH_CHILD_DIR).expect("started by the crash test");
-    let mut w = World::on(Engine::open(&dir).unwrap());
+    let mut w = World::on(Engine::open(child_dir()).unwrap());
     loop {
         let outcome = w.h.ok(ReceiveStock {
             product_id: w.gadget,
@@ -148,33 +144,13 @@ fn crash_child_appends_until_killed() {
 #[test]
 fn acknowledged_appends_survive_sigkill() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Process::new(std::env::current_exe().unwrap())
-        .args([
-            "crash_child_appends_until_killed",
-            "--exact",
-            "--ignored",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .env(CRASH_CHILD_DIR, dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
     let mut acknowledged: Vec<(u64, Uuid)> = Vec::new();
-    for line in BufReader::new(stdout).lines() {
-        let line = line.unwrap();
-        if let Some(rest) = line.strip_prefix("ack ") {
-            let (position, command_id) = rest.split_once(' ').unwrap();
-            acknowledged.push((position.parse().unwrap(), command_id.parse().unwrap()));
-            if acknowledged.len() == 120 {
-                break;
-            }
-        }
-    }
-    child.kill().unwrap(); // SIGKILL on Unix: no destructors, no flush
-    child.wait().unwrap();
+    // Killed after 120 acknowledgements: SIGKILL on Unix, no destructors, no flush.
+    run_child_until_killed("crash_child_appends_until_killed", dir.path(), |ack| {
+        let (position, command_id) = ack.split_once(' ').unwrap();
+        acknowledged.push((position.parse().unwrap(), command_id.parse().unwrap()));
+        acknowledged.len() < 120
+    });
     assert_eq!(
         acknowledged.len(),
         120,

@@ -10,8 +10,6 @@
 #[path = "support/mod.rs"]
 mod support;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command as Process, Stdio};
 use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::Duration;
@@ -21,7 +19,8 @@ use o2c::order::{ConfirmOrder, CreateQuotation, RequestedLine};
 use o2c::projections::{Backlog, CreditHolds, PROJECTIONS_TREE, ProjectionStore, Projections};
 use o2c::stock::ReceiveStock;
 use o2c::uuid::Uuid;
-use o2c::{CommandContext, Engine, EngineOptions, OrderId, RecordedEvent, Request, SledStore};
+use o2c::{CommandContext, Engine, EngineOptions, OrderId, Outcome, RecordedEvent, Request, SledStore};
+use support::child::{child_dir, run_child_until_killed};
 use support::{ALL_ROLES, World, dec, person};
 
 /// A receipt of one gadget, as a request with its own command id, from any thread.
@@ -166,13 +165,29 @@ fn the_same_command_from_two_threads_is_executed_once() {
     assert_eq!(w.h.engine.head().position, head + 20);
 }
 
-const CRASH_CHILD_DIR: &str = "O2C_PROJECTION_CRASH_DIR";
-
 fn crash_options() -> EngineOptions {
     EngineOptions {
         checkpoint_every: 9,
         ..EngineOptions::default()
     }
+}
+
+/// Acme orders `quantity` widgets from the standard warehouse and the order is confirmed
+/// (on credit hold when over the limit); returns the confirmation's outcome.
+fn widgets_confirmed(w: &mut World, quantity: &str) -> Outcome {
+    let order_id: OrderId = w.h.id();
+    let (customer_id, warehouse_id) = (w.customer, w.warehouse);
+    w.h.ok(CreateQuotation {
+        order_id,
+        customer_id,
+        warehouse_id,
+        lines: vec![RequestedLine::new(w.widget, dec(quantity))],
+        customer_reference: String::new(),
+        shipping_policy: Default::default(),
+        backorder_policy: None,
+        urgent: false,
+    });
+    w.h.ok(ConfirmOrder { order_id })
 }
 
 /// The child process of `stored_projections_survive_sigkill_with_their_checkpoint`:
@@ -181,22 +196,9 @@ fn crash_options() -> EngineOptions {
 #[test]
 #[ignore = "child process of stored_projections_survive_sigkill_with_their_checkpoint"]
 fn projection_crash_child_confirms_orders_until_killed() {
-    let dir = std::env::var(CRASH_CHILD_DIR).expect("started by the crash test");
-    let mut w = World::on(Engine::open_with(&dir, crash_options()).unwrap());
+    let mut w = World::on(Engine::open_with(child_dir(), crash_options()).unwrap());
     for n in 1u32.. {
-        let order_id: OrderId = w.h.id();
-        let (customer_id, warehouse_id) = (w.customer, w.warehouse);
-        w.h.ok(CreateQuotation {
-            order_id,
-            customer_id,
-            warehouse_id,
-            lines: vec![RequestedLine::new(w.widget, dec(&(n % 7 * 150 + 1).to_string()))],
-            customer_reference: String::new(),
-            shipping_policy: Default::default(),
-            backorder_policy: None,
-            urgent: false,
-        });
-        let outcome = w.h.ok(ConfirmOrder { order_id });
+        let outcome = widgets_confirmed(&mut w, &(n % 7 * 150 + 1).to_string());
         w.h.now += Days::hours(7);
         println!("ack {}", outcome.events.last().unwrap().position);
     }
@@ -205,31 +207,16 @@ fn projection_crash_child_confirms_orders_until_killed() {
 #[test]
 fn stored_projections_survive_sigkill_with_their_checkpoint() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Process::new(std::env::current_exe().unwrap())
-        .args([
-            "projection_crash_child_confirms_orders_until_killed",
-            "--exact",
-            "--ignored",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .env(CRASH_CHILD_DIR, dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
     let mut last = 0;
-    for line in BufReader::new(stdout).lines() {
-        if let Some(position) = line.unwrap().strip_prefix("ack ") {
-            last = position.parse().unwrap();
-            if last > 150 {
-                break;
-            }
-        }
-    }
-    child.kill().unwrap(); // SIGKILL: no destructors, no flush, no final save
-    child.wait().unwrap();
+    // Killed past position 150: SIGKILL, no destructors, no flush, no final save.
+    run_child_until_killed(
+        "projection_crash_child_confirms_orders_until_killed",
+        dir.path(),
+        |ack| {
+            last = ack.parse().unwrap();
+            last <= 150
+        },
+    );
     assert!(last > 150, "the child stopped before confirming enough orders");
 
     // What was stored: each projection's state is exactly the log's prefix up to its
@@ -268,19 +255,7 @@ fn stored_projections_survive_sigkill_with_their_checkpoint() {
 fn the_engine_answers_every_report_from_its_live_projections() {
     let mut w = World::new();
     for quantity in ["3", "2000"] {
-        let order_id: OrderId = w.h.id();
-        let (customer_id, warehouse_id) = (w.customer, w.warehouse);
-        w.h.ok(CreateQuotation {
-            order_id,
-            customer_id,
-            warehouse_id,
-            lines: vec![RequestedLine::new(w.widget, dec(quantity))],
-            customer_reference: String::new(),
-            shipping_policy: Default::default(),
-            backorder_policy: None,
-            urgent: false,
-        });
-        w.h.ok(ConfirmOrder { order_id });
+        widgets_confirmed(&mut w, quantity);
     }
     let engine = &w.h.engine;
     let rebuilt = Projections::rebuild(&engine.events(1, usize::MAX).unwrap());

@@ -1,152 +1,20 @@
 //! Receivables aging: an invoice moving through the buckets as the date advances, the
 //! installments of one invoice aged apart, payments lowering the bucket they settle, euro
 //! invoices valued at their rate, and every customer's aging total equal to its receivable
-//! now and as of earlier dates (credit notes, returned payments, write-offs). The shared
-//! steps of the receivable scenarios (delivering and invoicing, paying) live here too.
+//! now and as of earlier dates (credit notes, returned payments, write-offs).
 
-use crate::support::{World, dec, details, eur, usd};
-use o2c::chrono::NaiveDate;
+use o2c::CustomerId;
 use o2c::company::ChangeCompanySettings;
-use o2c::customer::{ChangeCustomer, RegisterCustomer};
-use o2c::exchange::SetExchangeRate;
-use o2c::invoice::{CreateCreditNote, CreateInvoice, CreditNoteKind, PostInvoice, WriteOffInvoice};
-use o2c::money::{CurrencyCode, Money};
-use o2c::order::{ConfirmOrder, CreateQuotation, RequestedLine, ReserveStock};
-use o2c::payment::{AllocatePayment, PaymentMethod, ReceivePayment, ReturnPayment};
+use o2c::customer::ChangeCustomer;
+use o2c::invoice::{CreditNoteKind, WriteOffInvoice};
+use o2c::money::CurrencyCode;
+use o2c::payment::ReturnPayment;
 use o2c::payment_term::{DefinePaymentTerm, Delay, TermAmount, TermLine};
-use o2c::projections::{Aging, AgingBucket, AgingReport, AgingRow, Buckets, Projections};
+use o2c::projections::{Aging, AgingBucket, AgingReport, AgingRow, Buckets};
 use o2c::rust_decimal::Decimal;
-use o2c::shipment::ShipOrder;
-use o2c::stock::ReceiveStock;
-use o2c::{CreditNoteId, CustomerId, InvoiceId, PaymentId, ProductId};
 
-/// A date of 2026 (the harness starts on 2026-03-02).
-pub(crate) fn day(month: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, month, day).unwrap()
-}
-
-/// Every projection, rebuilt from the engine's whole log.
-pub(crate) fn projections(w: &World) -> Projections {
-    Projections::rebuild(&w.h.engine.events(1, usize::MAX).unwrap())
-}
-
-/// A customer's receivable as the book keeps it.
-pub(crate) fn receivable(w: &World, customer_id: CustomerId) -> Decimal {
-    w.h.engine.customer(customer_id).unwrap().receivable
-}
-
-/// Registers a customer paying `days` after the invoice date, without credit limit.
-pub(crate) fn register(w: &mut World, name: &str, days: u32) -> CustomerId {
-    let customer_id = w.h.id();
-    w.h.ok(RegisterCustomer {
-        customer_id,
-        details: details(name, days),
-        credit_limit: None,
-    });
-    customer_id
-}
-
-/// An order of `customer_id` for `lines`, received, confirmed, shipped, and invoiced today
-/// in its currency or in `currency`.
-pub(crate) fn invoiced(
-    w: &mut World,
-    customer_id: CustomerId,
-    lines: &[(ProductId, &str)],
-    currency: Option<CurrencyCode>,
-) -> InvoiceId {
-    let warehouse_id = w.warehouse;
-    for (product_id, quantity) in lines {
-        w.h.ok(ReceiveStock {
-            product_id: *product_id,
-            warehouse_id,
-            quantity: dec(quantity),
-            reference: "PO".into(),
-            location_id: None,
-            lots: vec![],
-        });
-    }
-    let order_id = w.h.id();
-    w.h.ok(CreateQuotation {
-        order_id,
-        customer_id,
-        warehouse_id,
-        lines: lines
-            .iter()
-            .map(|(product_id, quantity)| RequestedLine::new(*product_id, dec(quantity)))
-            .collect(),
-        customer_reference: String::new(),
-        shipping_policy: Default::default(),
-        backorder_policy: None,
-        urgent: false,
-    });
-    w.h.ok(ConfirmOrder { order_id });
-    w.h.ok(ReserveStock { order_id });
-    let shipment_id = w.h.id();
-    w.h.ok(ShipOrder {
-        shipment_id,
-        order_id,
-        lines: vec![],
-        warehouse_id: None,
-        carrier: String::new(),
-        tracking_reference: String::new(),
-    });
-    let invoice_id = w.h.id();
-    w.h.ok(CreateInvoice {
-        invoice_id,
-        order_id,
-        additional_orders: vec![],
-        currency,
-    });
-    w.h.ok(PostInvoice { invoice_id });
-    invoice_id
-}
-
-/// A payment of `amount` received today from `customer_id`, allocated to `invoice_id`
-/// (to `installment`, or oldest installment first).
-pub(crate) fn pay(
-    w: &mut World,
-    customer_id: CustomerId,
-    invoice_id: InvoiceId,
-    amount: Money,
-    installment: Option<u32>,
-) -> PaymentId {
-    let payment_id = w.h.id();
-    w.h.ok(ReceivePayment {
-        payment_id,
-        customer_id,
-        amount,
-        method: PaymentMethod::BankTransfer,
-        reference: "remittance".into(),
-    });
-    w.h.ok(AllocatePayment {
-        payment_id,
-        invoice_id,
-        amount,
-        installment,
-    });
-    payment_id
-}
-
-/// Issues a price-correction credit note of `amount` (untaxed) against an invoice today.
-pub(crate) fn price_correction(w: &mut World, invoice_id: InvoiceId, amount: Money) -> CreditNoteId {
-    let credit_note_id = w.h.id();
-    w.h.ok(CreateCreditNote {
-        credit_note_id,
-        invoice_id,
-        kind: CreditNoteKind::PriceCorrection(amount),
-        reason: "price agreed".into(),
-    });
-    credit_note_id
-}
-
-/// Sets the euro at `rate` USD from `from` on.
-pub(crate) fn euro_at(w: &mut World, from: NaiveDate, rate: &str) {
-    w.h.ok(SetExchangeRate {
-        currency: CurrencyCode::new("EUR").unwrap(),
-        date: from,
-        rate: dec(rate),
-    });
-}
+use crate::steps::{credit_note, customer, day, euro_at, invoiced, pay, projections, receivable};
+use crate::support::{World, dec, eur, usd};
 
 /// Amounts per default bucket: not due, 1-30, 31-60, 61-90, over 90.
 fn amounts(figures: [&str; 5]) -> Vec<Decimal> {
@@ -361,12 +229,17 @@ fn credit_notes_returned_payments_and_write_offs_keep_each_total_equal_to_the_re
     let mut settings = w.h.engine.read(|b| b.company().unwrap().settings.clone());
     settings.write_off_tolerance = dec("1.00");
     w.h.ok(ChangeCompanySettings { settings });
-    let beta = register(&mut w, "Beta", 15);
+    let beta = customer(&mut w, "Beta", 15, None);
     // 2026-03-02: Acme 100.00 (due 04-01), Beta 20.00 (due 03-17).
     let a = invoiced(&mut w, acme, &[(widget, "10")], None);
     let b = invoiced(&mut w, beta, &[(gadget, "8")], None);
     w.h.advance_days(3); // 03-05: 10.00 off Acme's invoice
-    price_correction(&mut w, a, usd("10.00"));
+    credit_note(
+        &mut w,
+        a,
+        CreditNoteKind::PriceCorrection(usd("10.00")),
+        "price agreed",
+    );
     w.h.advance_days(5); // 03-10: Acme pays the 90.00 left
     let payment = pay(&mut w, acme, a, usd("90.00"), None);
     w.h.advance_days(2); // 03-12: the bank returns it

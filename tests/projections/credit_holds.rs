@@ -3,57 +3,17 @@
 //! closed order reopened still on hold is held again); the list now equals what the book's
 //! orders say.
 
-use crate::aging::{day, projections};
-use crate::support::{World, dec, person, usd};
-use o2c::customer::{BlockCustomer, RegisterCustomer};
-use o2c::order::{
-    CancelOrder, ChangeOrderLine, CloseOrder, ConfirmOrder, CreateQuotation, CreditHoldReason,
-    ReleaseCreditHold, ReopenOrder, RequestedLine,
-};
+use o2c::customer::BlockCustomer;
+use o2c::order::{CancelOrder, ChangeOrderLine, CloseOrder, CreditHoldReason, ReopenOrder};
 use o2c::projections::{CreditHoldEnding, CreditHolds, OpenCreditHold};
-use o2c::{CustomerId, OrderId, ProductId, Role};
+use o2c::{CustomerId, OrderId};
+
+use crate::steps::{customer, day, order_for, projections, release_credit_hold};
+use crate::support::{World, dec, usd};
 
 /// Registers "Tight", whose credit limit is 100.00 USD.
 fn tight(w: &mut World) -> CustomerId {
-    let customer_id = w.h.id();
-    w.h.ok(RegisterCustomer {
-        customer_id,
-        details: crate::support::details("Tight", 30),
-        credit_limit: Some(usd("100.00")),
-    });
-    customer_id
-}
-
-/// A confirmed order of `customer_id` (nothing reserved: there is no stock).
-fn confirmed(w: &mut World, customer_id: CustomerId, lines: &[(ProductId, &str)]) -> OrderId {
-    let order_id = w.h.id();
-    let warehouse_id = w.warehouse;
-    w.h.ok(CreateQuotation {
-        order_id,
-        customer_id,
-        warehouse_id,
-        lines: lines
-            .iter()
-            .map(|(product_id, quantity)| RequestedLine::new(*product_id, dec(quantity)))
-            .collect(),
-        customer_reference: String::new(),
-        shipping_policy: Default::default(),
-        backorder_policy: None,
-        urgent: false,
-    });
-    w.h.ok(ConfirmOrder { order_id });
-    order_id
-}
-
-/// A credit controller (not the order's creator) releases the hold.
-fn release(w: &mut World, order_id: OrderId) {
-    let controller = person("carl", &[Role::CreditController]);
-    w.h.as_actor(controller, |h| {
-        h.ok(ReleaseCreditHold {
-            order_id,
-            note: "paid up front".into(),
-        })
-    });
+    customer(w, "Tight", 30, Some("100.00"))
 }
 
 fn over_limit(exposure: &str) -> Vec<CreditHoldReason> {
@@ -73,9 +33,9 @@ fn a_hold_is_open_from_the_confirmation_until_its_release_and_ages_by_the_day() 
     let mut w = World::new();
     let widget = w.widget;
     let customer_id = tight(&mut w);
-    let order_id = confirmed(&mut w, customer_id, &[(widget, "20")]); // 03-02: 200.00 > 100.00
+    let order_id = order_for(&mut w, customer_id, &[(widget, "20", None)]); // 03-02: 200.00 > 100.00
     w.h.advance_days(5); // 03-07
-    release(&mut w, order_id);
+    release_credit_hold(&mut w, order_id, "paid up front");
     let holds = projections(&w).credit_holds.state;
 
     assert_eq!(holds.open(Some(day(3, 1))), []);
@@ -113,8 +73,8 @@ fn cancelling_or_closing_the_order_ends_its_hold_and_reopening_holds_it_again() 
     let mut w = World::new();
     let widget = w.widget;
     let customer_id = tight(&mut w);
-    let a = confirmed(&mut w, customer_id, &[(widget, "20")]); // 03-02: exposure 200.00
-    let b = confirmed(&mut w, customer_id, &[(widget, "15")]); // 03-02: exposure 350.00
+    let a = order_for(&mut w, customer_id, &[(widget, "20", None)]); // 03-02: exposure 200.00
+    let b = order_for(&mut w, customer_id, &[(widget, "15", None)]); // 03-02: exposure 350.00
     w.h.advance_days(2); // 03-04
     w.h.ok(CancelOrder {
         order_id: a,
@@ -166,7 +126,7 @@ fn holds_from_amendments_and_blocked_customers_are_listed_oldest_first() {
     let mut w = World::new();
     let (acme, widget) = (w.customer, w.widget);
     let customer_id = tight(&mut w);
-    let a = confirmed(&mut w, customer_id, &[(widget, "5")]); // 03-02: 50.00, no hold
+    let a = order_for(&mut w, customer_id, &[(widget, "5", None)]); // 03-02: 50.00, no hold
     w.h.advance_days(2); // 03-04: raised to 200.00
     w.h.ok(ChangeOrderLine {
         order_id: a,
@@ -181,7 +141,7 @@ fn holds_from_amendments_and_blocked_customers_are_listed_oldest_first() {
         customer_id: acme,
         reason: "legal dispute".into(),
     });
-    let c = confirmed(&mut w, acme, &[(widget, "1")]);
+    let c = order_for(&mut w, acme, &[(widget, "1", None)]);
     w.h.advance_days(4); // 03-10: something else happens
     tight(&mut w);
     let holds = projections(&w).credit_holds.state;
@@ -232,10 +192,10 @@ fn a_hold_released_the_day_it_was_put_is_open_at_no_day_end_and_survives_storage
     let mut w = World::new();
     let widget = w.widget;
     let customer_id = tight(&mut w);
-    let released = confirmed(&mut w, customer_id, &[(widget, "20")]); // 03-02
-    release(&mut w, released); // 03-02 too
+    let released = order_for(&mut w, customer_id, &[(widget, "20", None)]); // 03-02
+    release_credit_hold(&mut w, released, "paid up front"); // 03-02 too
     w.h.advance_days(1); // 03-03
-    let held = confirmed(&mut w, customer_id, &[(widget, "11")]); // 200.00 + 110.00
+    let held = order_for(&mut w, customer_id, &[(widget, "11", None)]); // 200.00 + 110.00
     let holds = projections(&w).credit_holds.state;
 
     assert_eq!(holds.open(Some(day(3, 2))), []);

@@ -2,12 +2,12 @@
 //! invoice posted to paid, as averages and nearest-rank 90th percentiles in days over the
 //! cycles that ended in a period.
 
-use o2c::invoice::{ChangeDraftInvoiceLine, CreateCreditNote, CreditNoteKind, InvoicePolicy, PostInvoice};
+use o2c::invoice::{ChangeDraftInvoiceLine, CreditNoteKind, InvoicePolicy, PostInvoice};
 use o2c::order::CloseOrder;
 use o2c::product::{RegisterProduct, Unit};
 use o2c::projections::{CycleTimes, Durations};
 
-use crate::backlog::steps::*;
+use crate::steps::*;
 use crate::support::{World, dec, usd};
 
 fn durations(count: u64, average: Option<&str>, p90: Option<&str>) -> Durations {
@@ -19,7 +19,7 @@ fn durations(count: u64, average: Option<&str>, p90: Option<&str>) -> Durations 
 }
 
 fn cycle_times(w: &World) -> CycleTimes {
-    projections(w).cycle_times.state
+    checked_projections(w).cycle_times.state
 }
 
 #[test]
@@ -42,14 +42,14 @@ fn confirmation_to_fully_shipped_over_several_orders() {
     });
     let cycles = cycle_times(&w);
 
-    let month = cycles.report(day(1), day(31));
+    let month = cycles.report(day(3, 1), day(3, 31));
     // (1 + 2 + 3 + 4 + 10) / 5 = 4; nearest rank ⌈0.9 × 5⌉ = 5: the 10 days.
     assert_eq!(month.confirmation_to_shipped, durations(5, Some("4"), Some("10")));
     // Counted in the period of the shipment that completed them.
-    let early = cycles.report(day(1), day(5));
+    let early = cycles.report(day(3, 1), day(3, 5));
     assert_eq!(early.confirmation_to_shipped, durations(3, Some("2"), Some("3")));
     assert_eq!(
-        cycles.report(day(7), day(11)).confirmation_to_shipped,
+        cycles.report(day(3, 7), day(3, 11)).confirmation_to_shipped,
         durations(0, None, None)
     );
     assert_eq!(
@@ -69,7 +69,7 @@ fn a_shipment_is_invoiced_once_posted_invoices_cover_what_it_carried() {
     on(&mut w, 3);
     ship(&mut w, order_id, &[]);
     on(&mut w, 4);
-    let first = draft_invoice(&mut w, order_id);
+    let first = draft_invoice(&mut w, order_id, None);
     on(&mut w, 5);
     w.h.ok(PostInvoice { invoice_id: first });
     on(&mut w, 6);
@@ -78,7 +78,7 @@ fn a_shipment_is_invoiced_once_posted_invoices_cover_what_it_carried() {
     ship(&mut w, order_id, &[]);
     on(&mut w, 8);
     // Only 1 of the 4 units of the second shipment is invoiced: it keeps waiting.
-    let second = draft_invoice(&mut w, order_id);
+    let second = draft_invoice(&mut w, order_id, None);
     w.h.ok(ChangeDraftInvoiceLine {
         invoice_id: second,
         order_id: None,
@@ -86,7 +86,7 @@ fn a_shipment_is_invoiced_once_posted_invoices_cover_what_it_carried() {
         quantity: dec("1"),
     });
     w.h.ok(PostInvoice { invoice_id: second });
-    let after_the_part = cycle_times(&w).report(day(1), day(31));
+    let after_the_part = cycle_times(&w).report(day(3, 1), day(3, 31));
     assert_eq!(
         after_the_part.shipment_to_invoiced,
         durations(1, Some("2"), Some("2")),
@@ -98,11 +98,11 @@ fn a_shipment_is_invoiced_once_posted_invoices_cover_what_it_carried() {
     let cycles = cycle_times(&w);
 
     assert_eq!(
-        cycles.report(day(1), day(31)).shipment_to_invoiced,
+        cycles.report(day(3, 1), day(3, 31)).shipment_to_invoiced,
         durations(2, Some("3.5"), Some("5"))
     );
     assert_eq!(
-        cycles.report(day(9), day(11)).shipment_to_invoiced,
+        cycles.report(day(3, 9), day(3, 11)).shipment_to_invoiced,
         durations(1, Some("5"), Some("5"))
     );
 }
@@ -110,7 +110,7 @@ fn a_shipment_is_invoiced_once_posted_invoices_cover_what_it_carried() {
 #[test]
 fn an_invoice_is_paid_on_the_day_its_last_part_is_settled() {
     let mut w = World::new();
-    let widget = w.widget;
+    let (acme, widget) = (w.customer, w.widget);
     let orders: Vec<_> = (0..3).map(|_| order(&mut w, &[(widget, "1", None)])).collect();
     for order_id in &orders {
         deliver(&mut w, *order_id);
@@ -119,20 +119,20 @@ fn an_invoice_is_paid_on_the_day_its_last_part_is_settled() {
     let invoices: Vec<_> = orders.iter().map(|o| post_invoice(&mut w, *o)).collect();
     assert_eq!(w.h.engine.invoice(invoices[0]).unwrap().total, usd("10.00"));
     on(&mut w, 5);
-    pay(&mut w, invoices[0], "10.00");
-    pay(&mut w, invoices[1], "4.00");
+    pay(&mut w, acme, invoices[0], usd("10.00"), None);
+    pay(&mut w, acme, invoices[1], usd("4.00"), None);
     on(&mut w, 6);
-    pay(&mut w, invoices[2], "9.99");
+    pay(&mut w, acme, invoices[2], usd("9.99"), None);
     on(&mut w, 10);
-    pay(&mut w, invoices[1], "6.00");
+    pay(&mut w, acme, invoices[1], usd("6.00"), None);
 
     let cycles = cycle_times(&w);
 
     // 2 and 7 days; the third invoice is still partly open.
-    let month = cycles.report(day(1), day(31));
+    let month = cycles.report(day(3, 1), day(3, 31));
     assert_eq!(month.invoice_to_paid, durations(2, Some("4.5"), Some("7")));
     assert_eq!(
-        cycles.report(day(1), day(9)).invoice_to_paid,
+        cycles.report(day(3, 1), day(3, 9)).invoice_to_paid,
         durations(1, Some("2"), Some("2"))
     );
     // Every order shipped and was invoiced the day after: 1 day each.
@@ -143,26 +143,25 @@ fn an_invoice_is_paid_on_the_day_its_last_part_is_settled() {
 #[test]
 fn a_reversed_invoice_is_never_paid_and_a_shipment_is_counted_once() {
     let mut w = World::new();
-    let widget = w.widget;
+    let (acme, widget) = (w.customer, w.widget);
     let order_id = order(&mut w, &[(widget, "2", None)]);
     on(&mut w, 3);
     deliver(&mut w, order_id);
     on(&mut w, 4);
     let reversed = post_invoice(&mut w, order_id);
     on(&mut w, 6);
-    let credit_note_id = w.h.id();
-    w.h.ok(CreateCreditNote {
-        credit_note_id,
-        invoice_id: reversed,
-        kind: CreditNoteKind::Reversal,
-        reason: "wrong billing address".into(),
-    });
+    credit_note(
+        &mut w,
+        reversed,
+        CreditNoteKind::Reversal,
+        "wrong billing address",
+    );
     on(&mut w, 7);
     let again = post_invoice(&mut w, order_id);
     on(&mut w, 9);
-    pay(&mut w, again, "20.00");
+    pay(&mut w, acme, again, usd("20.00"), None);
 
-    let month = cycle_times(&w).report(day(1), day(31));
+    let month = cycle_times(&w).report(day(3, 1), day(3, 31));
 
     assert_eq!(
         month.invoice_to_paid,
@@ -205,11 +204,11 @@ fn a_line_invoiced_on_ordered_quantities_before_it_ships_is_invoiced_the_day_it_
     let cycles = cycle_times(&w);
 
     assert_eq!(
-        cycles.report(day(5), day(5)).shipment_to_invoiced,
+        cycles.report(day(3, 5), day(3, 5)).shipment_to_invoiced,
         durations(1, Some("0"), Some("0"))
     );
     assert_eq!(
-        cycles.report(day(3), day(4)).shipment_to_invoiced,
+        cycles.report(day(3, 3), day(3, 4)).shipment_to_invoiced,
         Durations::default()
     );
 }

@@ -3,8 +3,9 @@
 //! company and per customer, on known periods; credit notes lower the sales of their own
 //! period only; no sales, no DSO.
 
-use crate::aging::{day, euro_at, invoiced, pay, price_correction, projections, receivable, register};
+use crate::steps::{credit_note, customer, day, euro_at, invoiced, pay, projections, receivable};
 use crate::support::{World, dec, eur, usd};
+use o2c::invoice::CreditNoteKind;
 use o2c::money::CurrencyCode;
 use o2c::projections::{DsoReport, DsoRow};
 use o2c::rust_decimal::Decimal;
@@ -69,7 +70,12 @@ fn a_credit_note_lowers_the_sales_of_the_period_it_is_dated_in() {
     let (acme, widget) = (w.customer, w.widget);
     let invoice_id = invoiced(&mut w, acme, &[(widget, "10")], None); // 03-02: 100.00
     w.h.advance_days(30); // 04-01
-    price_correction(&mut w, invoice_id, usd("20.00"));
+    credit_note(
+        &mut w,
+        invoice_id,
+        CreditNoteKind::PriceCorrection(usd("20.00")),
+        "price agreed",
+    );
     let p = projections(&w);
     let (dso, aging) = (&p.dso.state, &p.aging.state);
 
@@ -137,7 +143,7 @@ fn a_period_without_sales_has_no_dso_but_shows_the_receivable() {
 fn each_customer_has_its_own_dso_and_euro_sales_count_at_their_rate() {
     let mut w = World::new();
     let (acme, widget, gadget) = (w.customer, w.widget, w.gadget);
-    let beta = register(&mut w, "Beta", 15);
+    let beta = customer(&mut w, "Beta", 15, None);
     euro_at(&mut w, day(3, 1), "1.25");
     // 03-02: Acme 80.00 EUR at 1.25 = 100.00; Beta 20.00 USD.
     let euro_invoice = invoiced(&mut w, acme, &[(widget, "10")], CurrencyCode::new("EUR").ok());

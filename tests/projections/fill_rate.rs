@@ -6,7 +6,7 @@ use o2c::order::{BackorderPolicy, CancelOrder, ChangeOrderLine, SetFulfilmentPol
 use o2c::projections::{CustomerFillRates, FillRate, FillRates, ProductFillRates};
 use o2c::rust_decimal::Decimal;
 
-use crate::backlog::steps::*;
+use crate::steps::*;
 use crate::support::{World, dec};
 
 /// Fill rates from their counts (units as text), the rates as expected.
@@ -32,7 +32,7 @@ fn rates(
 }
 
 fn fill_rate(w: &World) -> FillRate {
-    projections(w).fill_rate.state
+    checked_projections(w).fill_rate.state
 }
 
 #[test]
@@ -51,7 +51,7 @@ fn a_partial_first_shipment_then_the_backorder_leaves_the_rates_below_one() {
     reserve(&mut w, order_id);
     ship(&mut w, order_id, &[]);
 
-    let report = fill_rate(&w).report(day(1), day(31));
+    let report = fill_rate(&w).report(day(3, 1), day(3, 31));
 
     // 10 of 14 units; the gadget line complete, the widget line not; the order not.
     let overall = rates(
@@ -83,14 +83,14 @@ fn a_partial_first_shipment_then_the_backorder_leaves_the_rates_below_one() {
             },
         ]
     );
-    assert_eq!((report.from, report.to), (day(1), day(31)));
+    assert_eq!((report.from, report.to), (day(3, 1), day(3, 31)));
 }
 
 #[test]
 fn orders_count_in_the_period_of_their_first_shipment() {
     let mut w = World::new();
     let (acme, widget, gadget) = (w.customer, w.widget, w.gadget);
-    let beta = customer(&mut w, "Beta", "5000.00");
+    let beta = customer(&mut w, "Beta", 30, Some("5000.00"));
     let complete = order(&mut w, &[(widget, "5", None)]);
     let partial = order_for(&mut w, beta, &[(gadget, "8", None)]);
     on(&mut w, 3);
@@ -101,17 +101,17 @@ fn orders_count_in_the_period_of_their_first_shipment() {
     ship(&mut w, partial, &[]);
     let fill = fill_rate(&w);
 
-    let early = fill.report(day(1), day(5));
+    let early = fill.report(day(3, 1), day(3, 5));
     assert_eq!(
         early.overall,
         rates(("5", "5"), Some("1"), (1, 1), Some("1"), (1, 1), Some("1"))
     );
-    let late = fill.report(day(6), day(10));
+    let late = fill.report(day(3, 6), day(3, 10));
     assert_eq!(
         late.overall,
         rates(("8", "2"), Some("0.25"), (1, 0), Some("0"), (1, 0), Some("0"))
     );
-    let month = fill.report(day(1), day(31));
+    let month = fill.report(day(3, 1), day(3, 31));
     assert_eq!(
         month.overall,
         rates(
@@ -132,7 +132,7 @@ fn orders_count_in_the_period_of_their_first_shipment() {
         customers,
         vec![(acme, Some(Decimal::ONE)), (beta, Some(Decimal::ZERO))]
     );
-    let nothing = fill.report(day(11), day(31));
+    let nothing = fill.report(day(3, 11), day(3, 31));
     assert_eq!(
         nothing.overall,
         FillRates::default(),
@@ -161,7 +161,7 @@ fn a_line_changed_before_shipping_counts_as_changed_and_a_line_left_behind_as_un
     on(&mut w, 4);
     ship(&mut w, order_id, &[]);
 
-    let report = fill_rate(&w).report(day(4), day(4));
+    let report = fill_rate(&w).report(day(3, 4), day(3, 4));
 
     // Ordered 8 widgets (as changed) and 5 gadgets; the first shipment carried 8 widgets.
     assert_eq!(
@@ -206,7 +206,7 @@ fn a_rest_cancelled_at_the_first_shipment_was_ordered_and_a_cancelled_order_is_n
     let line = w.h.engine.order(order_id).unwrap().lines[0].clone();
     assert_eq!((line.delivered, line.cancelled), (dec("7"), dec("3")));
 
-    let report = fill_rate(&w).report(day(1), day(31));
+    let report = fill_rate(&w).report(day(3, 1), day(3, 31));
 
     assert_eq!(
         report.overall,
@@ -227,5 +227,8 @@ fn the_projection_survives_its_stored_form() {
     let back: FillRate = serde_json::from_str(&json).unwrap();
 
     assert_eq!(back, fill);
-    assert_eq!(back.report(day(3), day(3)).overall.order_rate, Some(Decimal::ONE));
+    assert_eq!(
+        back.report(day(3, 3), day(3, 3)).overall.order_rate,
+        Some(Decimal::ONE)
+    );
 }

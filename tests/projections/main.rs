@@ -17,3 +17,4 @@ mod cycle_times;
 mod dso;
 mod fill_rate;
 mod on_time;
+mod steps;

@@ -5,7 +5,7 @@
 use o2c::order::{BackorderPolicy, ChangeOrderLine, CloseOrder, SetFulfilmentPolicy, ShippingPolicy};
 use o2c::projections::{CustomerOnTime, OnTime, OnTimeFigures, ProductOnTime};
 
-use crate::backlog::steps::*;
+use crate::steps::*;
 use crate::support::{World, dec};
 
 /// Figures from (lines, on time, days late, without promise) and the expected rate and
@@ -24,14 +24,14 @@ fn figures(counts: (u64, u64, u64, u64), rate: Option<&str>, average: Option<&st
 }
 
 fn on_time(w: &World) -> OnTime {
-    projections(w).on_time.state
+    checked_projections(w).on_time.state
 }
 
 #[test]
 fn a_line_shipped_after_its_promise_is_late_by_the_days_in_between() {
     let mut w = World::new();
     let (acme, widget, gadget) = (w.customer, w.widget, w.gadget);
-    let beta = customer(&mut w, "Beta", "5000.00");
+    let beta = customer(&mut w, "Beta", 30, Some("5000.00"));
     let early = order(&mut w, &[(widget, "5", Some(10))]);
     let three_late = order(&mut w, &[(gadget, "4", Some(10))]);
     let on_the_day = order_for(&mut w, beta, &[(widget, "2", Some(12))]);
@@ -44,7 +44,7 @@ fn a_line_shipped_after_its_promise_is_late_by_the_days_in_between() {
     deliver(&mut w, three_late);
     deliver(&mut w, four_late);
 
-    let report = on_time(&w).report(day(1), day(31));
+    let report = on_time(&w).report(day(3, 1), day(3, 31));
 
     assert_eq!(report.overall, figures((4, 2, 7, 0), Some("0.5"), Some("1.75")));
     assert_eq!(
@@ -74,7 +74,7 @@ fn a_line_shipped_after_its_promise_is_late_by_the_days_in_between() {
         ]
     );
     assert_eq!(
-        on_time(&w).report(day(1), day(12)).overall,
+        on_time(&w).report(day(3, 1), day(3, 12)).overall,
         figures((2, 2, 0, 0), Some("1"), Some("0")),
         "as of 12 March only the two lines shipped on time were complete"
     );
@@ -95,7 +95,7 @@ fn a_line_shipped_in_parts_counts_on_the_day_its_last_units_ship() {
     ship(&mut w, order_id, &[]);
     let on_time = on_time(&w);
 
-    let before = on_time.report(day(1), day(11));
+    let before = on_time.report(day(3, 1), day(3, 11));
     assert_eq!(
         before.overall,
         OnTimeFigures::default(),
@@ -107,7 +107,7 @@ fn a_line_shipped_in_parts_counts_on_the_day_its_last_units_ship() {
     );
     assert!(before.by_customer.is_empty());
     assert_eq!(
-        on_time.report(day(12), day(12)).overall,
+        on_time.report(day(3, 12), day(3, 12)).overall,
         figures((1, 0, 2, 0), Some("0"), Some("2"))
     );
 }
@@ -120,7 +120,7 @@ fn lines_without_a_promised_date_are_counted_apart() {
     on(&mut w, 5);
     deliver(&mut w, order_id);
 
-    let report = on_time(&w).report(day(5), day(5));
+    let report = on_time(&w).report(day(3, 5), day(3, 5));
 
     assert_eq!(report.overall, figures((1, 1, 0, 1), Some("1"), Some("0")));
     assert_eq!(
@@ -145,7 +145,7 @@ fn a_promise_moved_before_shipping_counts_as_moved_and_a_line_closed_short_is_no
         line: 1,
         quantity: None,
         discount_percent: None,
-        promised_date: Some(day(9)),
+        promised_date: Some(day(3, 9)),
         reason: "customer agreed to a later date".into(),
     });
     on(&mut w, 7);
@@ -159,7 +159,7 @@ fn a_promise_moved_before_shipping_counts_as_moved_and_a_line_closed_short_is_no
     });
     deliver(&mut w, moved);
 
-    let report = on_time(&w).report(day(1), day(31));
+    let report = on_time(&w).report(day(3, 1), day(3, 31));
 
     assert_eq!(report.overall, figures((1, 1, 0, 0), Some("1"), Some("0")));
     assert_eq!(report.by_product.len(), 1);
@@ -182,7 +182,7 @@ fn a_rest_cancelled_by_the_backorder_policy_completes_the_line_on_that_day() {
     on(&mut w, 9);
     ship(&mut w, order_id, &[]);
 
-    let report = on_time(&w).report(day(9), day(9));
+    let report = on_time(&w).report(day(3, 9), day(3, 9));
 
     assert_eq!(report.overall, figures((1, 0, 2, 0), Some("0"), Some("2")));
 }

@@ -1,9 +1,12 @@
 //! Shared test support: a harness that executes commands with deterministic ids and an
 //! advancing business clock, checks that refusals change nothing, and a standard world of
-//! master data (company, warehouse, customer, products).
+//! master data (company, warehouse, customer, products); [`child`] runs crash tests in a
+//! child process.
 #![allow(dead_code)]
 // Test code: a failed expectation panics, which is what a test should do.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+pub mod child;
 
 use o2c::chrono::{DateTime, Duration, TimeZone, Utc};
 use o2c::company::SetUpCompany;

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use o2c_core::rust_decimal::Decimal;
+use o2c_core::uuid::Uuid;
 use o2c_projections::{
     AgingReport, BacklogReport, BacklogRow, Buckets, CycleTimeReport, FillRateReport, FillRates,
     OnTimeFigures, OnTimeReport,
@@ -206,40 +207,34 @@ struct RatesView<T> {
     by_product: BTreeMap<String, T>,
 }
 
-fn fill_rate_view(report: FillRateReport, labels: &Labels) -> RatesView<FillRates> {
+/// A period's figures, overall and by customer and product (ids shown as labels).
+fn rates_view<T>(
+    (from, to): (NaiveDate, NaiveDate),
+    overall: T,
+    by_customer: impl Iterator<Item = (Uuid, T)>,
+    by_product: impl Iterator<Item = (Uuid, T)>,
+    labels: &Labels,
+) -> RatesView<T> {
+    let named = |(id, figures): (Uuid, T)| (labels.name_of(id), figures);
     RatesView {
-        from: report.from,
-        to: report.to,
-        overall: report.overall,
-        by_customer: report
-            .by_customer
-            .into_iter()
-            .map(|c| (labels.name_of(c.customer_id.0), c.rates))
-            .collect(),
-        by_product: report
-            .by_product
-            .into_iter()
-            .map(|p| (labels.name_of(p.product_id.0), p.rates))
-            .collect(),
+        from,
+        to,
+        overall,
+        by_customer: by_customer.map(named).collect(),
+        by_product: by_product.map(named).collect(),
     }
 }
 
-fn on_time_view(report: OnTimeReport, labels: &Labels) -> RatesView<OnTimeFigures> {
-    RatesView {
-        from: report.from,
-        to: report.to,
-        overall: report.overall,
-        by_customer: report
-            .by_customer
-            .into_iter()
-            .map(|c| (labels.name_of(c.customer_id.0), c.figures))
-            .collect(),
-        by_product: report
-            .by_product
-            .into_iter()
-            .map(|p| (labels.name_of(p.product_id.0), p.figures))
-            .collect(),
-    }
+fn fill_rate_view(r: FillRateReport, labels: &Labels) -> RatesView<FillRates> {
+    let customers = r.by_customer.into_iter().map(|c| (c.customer_id.0, c.rates));
+    let products = r.by_product.into_iter().map(|p| (p.product_id.0, p.rates));
+    rates_view((r.from, r.to), r.overall, customers, products, labels)
+}
+
+fn on_time_view(r: OnTimeReport, labels: &Labels) -> RatesView<OnTimeFigures> {
+    let customers = r.by_customer.into_iter().map(|c| (c.customer_id.0, c.figures));
+    let products = r.by_product.into_iter().map(|p| (p.product_id.0, p.figures));
+    rates_view((r.from, r.to), r.overall, customers, products, labels)
 }
 
 #[derive(Serialize)]
