@@ -280,9 +280,7 @@ pub(crate) fn seal(
     for (index, payload) in (0u64..).zip(events) {
         let stream = payload.stream();
         let earlier_in_batch = sealed.iter().filter(|s| s.event.stream == stream).count() as u64;
-        let payload_json = serde_json::value::to_raw_value(&payload).map_err(|e| DomainError::Encoding {
-            message: e.to_string(),
-        })?;
+        let payload_json = payload_text(&payload)?;
         let mut event = RecordedEvent {
             position: prev.position + 1,
             stream,
@@ -299,12 +297,21 @@ pub(crate) fn seal(
             prev_hash: prev.hash,
             hash: Hash::ZERO,
         };
-        event.hash = event.hash_input(payload_json.get()).hash();
+        event.hash = event.hash_input(&payload_json).hash();
         let stored = codec::encode(&event, &payload_json)?;
         prev = event.head();
         sealed.push(SealedEvent { event, stored });
     }
     Ok(sealed)
+}
+
+/// A payload's JSON text, written into a buffer sized for a typical event (growing one from
+/// empty costs several copies per event).
+fn payload_text(payload: &Event) -> Result<String, DomainError> {
+    let encoding = |message: String| DomainError::Encoding { message };
+    let mut text = Vec::with_capacity(1024);
+    serde_json::to_writer(&mut text, payload).map_err(|e| encoding(e.to_string()))?;
+    String::from_utf8(text).map_err(|e| encoding(e.to_string()))
 }
 
 /// Checks that events follow each other without gaps and with unbroken hash links.

@@ -163,6 +163,18 @@ impl Engine {
                 }
             }
         }
+        // Each commit's events go to the callers that decided it: moved out to the last of
+        // them, copied only for an earlier caller that repeated the same command id.
+        let mut callers = vec![0usize; commits.len()];
+        for answer in &answers {
+            if let Answer::Decided { commit, .. } = answer {
+                callers[*commit] += 1;
+            }
+        }
+        let mut decided: Vec<Vec<RecordedEvent>> = commits
+            .into_iter()
+            .map(|c| c.events.into_iter().map(|s| s.event).collect())
+            .collect();
         for (pending, answer) in batch.into_iter().zip(answers) {
             let result = match answer {
                 Answer::Failed(e) => Err(e),
@@ -175,10 +187,14 @@ impl Engine {
                     (Some(reason), None) => Err(Error::Halted {
                         reason: reason.clone(),
                     }),
-                    (None, None) => Ok(Outcome {
-                        events: commits[commit].events.iter().map(|s| s.event.clone()).collect(),
-                        repeated,
-                    }),
+                    (None, None) => {
+                        callers[commit] -= 1;
+                        let events = match callers[commit] {
+                            0 => std::mem::take(&mut decided[commit]),
+                            _ => decided[commit].clone(),
+                        };
+                        Ok(Outcome { events, repeated })
+                    }
                 },
             };
             let _ = pending.reply.send(result);
@@ -186,18 +202,28 @@ impl Engine {
     }
 
     /// Decides one request of a batch and, when accepted, folds its events at once.
+    ///
+    /// The request's fingerprint is computed once: here only for a command id seen before
+    /// (to compare it with the recorded one), otherwise by `Book::prepare`, which seals it
+    /// into the commit.
     fn decide_and_fold(&self, writer: &Writer, request: &Request, commits: &mut Vec<Commit>) -> Answer {
-        let fingerprint = match request.fingerprint() {
-            Ok(f) => f,
-            Err(e) => return Answer::Failed(e.into()),
-        };
+        let fingerprint = || request.fingerprint().map_err(Error::from);
         let command_id = request.context.command_id;
         match self.shared.store.find_command(command_id) {
-            Ok(Some(record)) => return self.repeat_stored(&record, fingerprint),
+            Ok(Some(record)) => {
+                return match fingerprint() {
+                    Ok(fingerprint) => self.repeat_stored(&record, fingerprint),
+                    Err(e) => Answer::Failed(e),
+                };
+            }
             Ok(None) => {}
             Err(e) => return Answer::Failed(e.into()),
         }
         if let Some(index) = commits.iter().position(|c| c.command_id == command_id) {
+            let fingerprint = match fingerprint() {
+                Ok(fingerprint) => fingerprint,
+                Err(e) => return Answer::Failed(e),
+            };
             return match commits[index].fingerprint == fingerprint {
                 true => Answer::Decided {
                     commit: index,
