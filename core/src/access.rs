@@ -44,6 +44,10 @@ pub enum Role {
     Admin,
     /// Reads everything, issues nothing.
     Auditor,
+    /// Handles customer claims and receives returned goods' paperwork.
+    CustomerService,
+    /// Leads customer service: authorises returns, resolves and reopens claims.
+    CustomerServiceLead,
 }
 
 impl fmt::Display for Role {
@@ -200,6 +204,8 @@ impl Policy {
             ),
             (&["DefineTax", "SetFiscalPosition", "DefinePaymentTerm"], &[Admin]),
             (&["SetExchangeRate"], &[Admin, BillingClerk]),
+            // Returns.
+            // Claims and documents.
         ];
         let mut allowed = BTreeMap::new();
         for (commands, roles) in table {

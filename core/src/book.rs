@@ -188,6 +188,8 @@ impl Book {
             Command::ReturnPayment(c) => payment::returned::return_payment(self, c, ctx),
             Command::RefundCustomerCredit(c) => payment::refund::refund(self, c, ctx),
             Command::RunDunning(c) => collections::run(self, c),
+            // Returns.
+            // Claims and documents.
         }
     }
 
@@ -395,6 +397,8 @@ impl Book {
             Event::PaymentReturned(e) => payment::returned::apply_returned(self, e),
             Event::CustomerCreditRefunded(e) => payment::refund::apply_refunded(self, e),
             Event::DunningNoticeIssued(e) => collections::apply_issued(self, e),
+            // Returns.
+            // Claims and documents.
         }
         for (id, before) in touched.into_iter().zip(before) {
             let Some(order) = self.orders.get(&id) else {

@@ -138,6 +138,8 @@ commands!(
     ReturnPayment,
     RefundCustomerCredit,
     RunDunning,
+    // Returns.
+    // Claims and documents.
 );
 
 /// A command with its context: what the engine executes.

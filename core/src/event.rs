@@ -140,6 +140,8 @@ events!(
     PaymentReturned => Payment(payment_id),
     CustomerCreditRefunded => Customer(customer_id),
     DunningNoticeIssued => Customer(customer_id),
+    // Returns.
+    // Claims and documents.
 );
 
 impl Event {
