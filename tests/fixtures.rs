@@ -165,6 +165,26 @@ const ADDED_IN_V4: [&str; 11] = [
     "DunningNoticeIssued",
 ];
 
+/// Event types version 5 added (the v1 to v4 fixtures cannot hold them).
+const ADDED_IN_V5: &[&str] = &[
+    // Returns.
+    "ReturnAuthorised",
+    "ReturnReceived",
+    "ReturnInspected",
+    "ReturnResolved",
+    "ReturnCancelled",
+    // Claims and documents.
+    "ClaimOpened",
+    "ClaimResponded",
+    "ClaimCustomerAsked",
+    "ClaimCustomerReplied",
+    "ClaimResolved",
+    "ClaimClosed",
+    "ClaimReopened",
+    "ClaimServiceLevelBreached",
+    "DocumentAttached",
+];
+
 #[test]
 fn v2_events_decode_verify_and_cover_every_v2_event_type() {
     let (book, seen) = fold(V2);
@@ -188,7 +208,7 @@ fn v2_events_decode_verify_and_cover_every_v2_event_type() {
     let v2: BTreeSet<&str> = Event::NAMES
         .iter()
         .copied()
-        .filter(|n| !added_in_v3.contains(n) && !ADDED_IN_V4.contains(n))
+        .filter(|n| !added_in_v3.contains(n) && !ADDED_IN_V4.contains(n) && !ADDED_IN_V5.contains(n))
         .collect();
     assert_eq!(seen, v2, "the v2 fixture must hold every event type of version 2");
     assert_eq!(book.head().position, V2.lines().count() as u64);
@@ -296,7 +316,7 @@ fn v3_events_decode_verify_and_cover_every_event_type() {
     let v3: BTreeSet<&str> = Event::NAMES
         .iter()
         .copied()
-        .filter(|n| !ADDED_IN_V4.contains(n))
+        .filter(|n| !ADDED_IN_V4.contains(n) && !ADDED_IN_V5.contains(n))
         .collect();
     assert_eq!(seen, v3, "the v3 fixture must hold every event type of version 3");
     assert_eq!(book.head().position, V3.lines().count() as u64);
@@ -351,7 +371,11 @@ fn v3_events_fold_into_the_recorded_fulfilment_state() {
 #[test]
 fn v4_events_decode_verify_and_cover_every_event_type() {
     let (book, seen) = fold(V4);
-    let all: BTreeSet<&str> = Event::NAMES.iter().copied().collect();
+    let all: BTreeSet<&str> = Event::NAMES
+        .iter()
+        .copied()
+        .filter(|n| !ADDED_IN_V5.contains(n))
+        .collect();
     assert_eq!(
         seen, all,
         "the v4 fixture must hold every event type of version 4"

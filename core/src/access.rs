@@ -205,7 +205,40 @@ impl Policy {
             (&["DefineTax", "SetFiscalPosition", "DefinePaymentTerm"], &[Admin]),
             (&["SetExchangeRate"], &[Admin, BillingClerk]),
             // Returns.
+            (
+                &["AuthoriseReturn", "ResolveReturn", "CancelReturn"],
+                &[SalesManager, CustomerServiceLead],
+            ),
+            (&["ReceiveReturn"], &[WarehouseOperator, WarehouseManager]),
+            (&["InspectReturn"], &[WarehouseManager]),
             // Claims and documents.
+            (
+                &[
+                    "OpenClaim",
+                    "RespondToClaim",
+                    "AskCustomer",
+                    "RecordCustomerReply",
+                    "ResolveClaim",
+                    "CloseClaim",
+                ],
+                &[CustomerService, CustomerServiceLead],
+            ),
+            (&["ReopenClaim"], &[CustomerServiceLead]),
+            (&["RecordServiceLevelBreaches"], &[CustomerServiceLead, Admin]),
+            (
+                &["AttachDocument"],
+                &[
+                    SalesRep,
+                    SalesManager,
+                    CreditController,
+                    WarehouseOperator,
+                    WarehouseManager,
+                    BillingClerk,
+                    Admin,
+                    CustomerService,
+                    CustomerServiceLead,
+                ],
+            ),
         ];
         let mut allowed = BTreeMap::new();
         for (commands, roles) in table {
