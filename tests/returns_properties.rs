@@ -45,6 +45,7 @@ use o2c::location::LocationKind;
 use o2c::order::{CloseOrder, ConfirmOrder, CreateQuotation, RequestedLine, ReserveStock};
 use o2c::payment::{AllocatePayment, PaymentMethod, ReceivePayment};
 use o2c::product::{RegisterProduct, Unit};
+use o2c::projections::{Backlog, Projections};
 use o2c::returns::{
     AuthoriseReturn, CancelReturn, InspectReturn, InspectionDecision, InspectionOutcome, ReceiveReturn,
     Resolution, ResolveReturn, ReturnQuantity,
@@ -887,6 +888,17 @@ fn play(ops: &[Op]) -> Sim {
         replayed.state_digest().unwrap(),
         engine.snapshot().state_digest().unwrap(),
         "replaying the log gives another book"
+    );
+    // The projections kept live equal a rebuild; the backlog equals the book's open lines
+    // (returns pending or credited are not open).
+    let kept = engine.projections(Projections::clone);
+    assert!(
+        kept == Projections::rebuild(&log),
+        "live projections differ from a rebuild"
+    );
+    assert_eq!(
+        kept.backlog.state.report(None),
+        Backlog::recompute(&engine.snapshot())
     );
     sim
 }
