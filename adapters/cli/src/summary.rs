@@ -5,7 +5,8 @@
 //! [`line()`] matches every variant of [`Event`] without a wildcard, so a new event does not
 //! compile until it has its summary. Each kind has its own function, grouped by area:
 //! master data ([`master`]), sales ([`sales`]), stock and shipping ([`fulfilment`]),
-//! invoices and cash ([`billing`]). [`Names`] turns ids into the names people use (SKUs,
+//! invoices and cash ([`billing`]), returns ([`returns`]), claims and documents
+//! ([`claims`]). [`Names`] turns ids into the names people use (SKUs,
 //! customer names, warehouse codes, invoice numbers), read from the book.
 
 mod billing;
@@ -25,6 +26,7 @@ use o2c::{
 
 use crate::format;
 
+pub use claims::{claim_type, priority};
 pub use sales::hold_reason;
 
 /// The one-line summary of an event.

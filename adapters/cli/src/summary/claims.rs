@@ -9,7 +9,8 @@ use o2c::document::{DocumentAttached, DocumentKind, DocumentSubject};
 
 use super::{Names, because, short};
 
-fn claim_type(claim_type: ClaimType) -> &'static str {
+/// A claim type in words.
+pub fn claim_type(claim_type: ClaimType) -> &'static str {
     match claim_type {
         ClaimType::DamagedGoods => "damaged goods",
         ClaimType::ShortShipment => "short shipment",
@@ -20,7 +21,8 @@ fn claim_type(claim_type: ClaimType) -> &'static str {
     }
 }
 
-fn priority(priority: ClaimPriority) -> &'static str {
+/// A claim priority in words.
+pub fn priority(priority: ClaimPriority) -> &'static str {
     match priority {
         ClaimPriority::Urgent => "urgent",
         ClaimPriority::High => "high",
@@ -67,7 +69,7 @@ pub(super) fn claim_responded(e: &ClaimResponded) -> String {
 
 pub(super) fn claim_customer_asked(e: &ClaimCustomerAsked) -> String {
     format!(
-        "Customer asked about {}; waiting on the customer",
+        "Question to the customer on {}; waiting for the reply",
         claim(e.claim_id)
     )
 }
@@ -79,28 +81,28 @@ pub(super) fn claim_customer_replied(e: &ClaimCustomerReplied) -> String {
 pub(super) fn claim_resolved(e: &ClaimResolved, names: &Names<'_>) -> String {
     let how = match &e.resolution {
         ClaimResolution::Credit { credit_note_id } => {
-            format!("credit {}", names.credit_note(*credit_note_id))
+            format!("resolved: credited by {}", names.credit_note(*credit_note_id))
         }
         ClaimResolution::Replacement {
             order_id: Some(order),
         } => {
-            format!("replacement by {}", names.order(*order))
+            format!("resolved: replaced by {}", names.order(*order))
         }
-        ClaimResolution::Replacement { order_id: None } => "replacement".into(),
+        ClaimResolution::Replacement { order_id: None } => "resolved: the goods will be replaced".into(),
         ClaimResolution::ReturnAuthorised { return_id } => {
-            format!("return {} authorised", short(return_id.0))
+            format!("resolved: return {} authorised", short(return_id.0))
         }
         ClaimResolution::Rejected { reason } => format!("rejected{}", because(reason)),
     };
-    format!("{} resolved: {how}", claim(e.claim_id))
+    format!("Claim {} {how}", short(e.claim_id.0))
 }
 
 pub(super) fn claim_closed(e: &ClaimClosed) -> String {
-    format!("{} closed", claim(e.claim_id))
+    format!("Claim {} closed", short(e.claim_id.0))
 }
 
 pub(super) fn claim_reopened(e: &ClaimReopened) -> String {
-    format!("{} reopened{}", claim(e.claim_id), because(&e.reason))
+    format!("Claim {} reopened{}", short(e.claim_id.0), because(&e.reason))
 }
 
 pub(super) fn claim_service_level_breached(e: &ClaimServiceLevelBreached) -> String {
@@ -109,8 +111,8 @@ pub(super) fn claim_service_level_breached(e: &ClaimServiceLevelBreached) -> Str
         ServiceLevelTarget::Resolution => "resolution",
     };
     format!(
-        "{} breached its {target} target (due {})",
-        claim(e.claim_id),
+        "Claim {} breached its {target} target (due {})",
+        short(e.claim_id.0),
         e.due_at.format("%Y-%m-%d %H:%M UTC")
     )
 }
@@ -137,4 +139,109 @@ pub(super) fn document_attached(e: &DocumentAttached, names: &Names<'_>) -> Stri
         .map(|d| format!(", supersedes {}", short(d.0)))
         .unwrap_or_default();
     format!("{kind} \"{}\" attached to {about}{expires}{supersedes}", e.title)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use o2c::chrono::{NaiveDate, TimeZone, Utc};
+    use o2c::claim::ClaimSubject;
+    use o2c::ids::{ClaimId, DocumentId, ReturnId};
+    use o2c::uuid::Uuid;
+    use o2c::{Book, CreditNoteId, CurrencyCode, CustomerId, Event, InvoiceId, Money, OrderId};
+
+    use super::*;
+
+    fn id(n: u128) -> Uuid {
+        Uuid::from_u128(0xabcdef12_0000_0000_0000_000000000000 | n)
+    }
+
+    #[test]
+    fn every_claim_and_document_event_reads_as_a_business_sentence() {
+        let book = Book::new();
+        let names = Names::new(&book);
+        let claim_id = ClaimId(id(1));
+        let resolved = |resolution| Event::ClaimResolved(ClaimResolved { claim_id, resolution });
+        let events = [
+            Event::ClaimOpened(ClaimOpened {
+                claim_id,
+                customer_id: CustomerId(id(2)),
+                about: ClaimSubject {
+                    invoice_id: Some(InvoiceId(id(3))),
+                    ..ClaimSubject::default()
+                },
+                claim_type: ClaimType::PricingDispute,
+                priority: ClaimPriority::High,
+                description: "quoted 7.00".into(),
+                document_ids: vec![],
+                disputed_amount: Some(Money::new(30.into(), CurrencyCode::new("USD").unwrap())),
+            }),
+            Event::ClaimResponded(ClaimResponded {
+                claim_id,
+                message: "on it".into(),
+            }),
+            Event::ClaimCustomerAsked(ClaimCustomerAsked {
+                claim_id,
+                question: "which?".into(),
+            }),
+            Event::ClaimCustomerReplied(ClaimCustomerReplied {
+                claim_id,
+                message: "that one".into(),
+            }),
+            resolved(ClaimResolution::Credit {
+                credit_note_id: CreditNoteId(id(4)),
+            }),
+            resolved(ClaimResolution::Replacement {
+                order_id: Some(OrderId(id(5))),
+            }),
+            resolved(ClaimResolution::Replacement { order_id: None }),
+            resolved(ClaimResolution::ReturnAuthorised {
+                return_id: ReturnId(id(6)),
+            }),
+            resolved(ClaimResolution::Rejected {
+                reason: "price as quoted".into(),
+            }),
+            Event::ClaimClosed(ClaimClosed { claim_id }),
+            Event::ClaimReopened(ClaimReopened {
+                claim_id,
+                reason: "more damage".into(),
+            }),
+            Event::ClaimServiceLevelBreached(ClaimServiceLevelBreached {
+                claim_id,
+                target: ServiceLevelTarget::Resolution,
+                due_at: Utc.with_ymd_and_hms(2026, 3, 16, 15, 0, 0).unwrap(),
+                as_of: Utc.with_ymd_and_hms(2026, 3, 16, 16, 0, 0).unwrap(),
+            }),
+            Event::DocumentAttached(DocumentAttached {
+                document_id: DocumentId(id(7)),
+                about: DocumentSubject::Claim { claim_id },
+                kind: DocumentKind::PhotoOfDamage,
+                title: "Cracked housing".into(),
+                storage_reference: "s3://docs/photo.jpg".into(),
+                sha256: "a".repeat(64),
+                expires_on: NaiveDate::from_ymd_opt(2026, 12, 31),
+                supersedes_document_id: Some(DocumentId(id(8))),
+            }),
+        ];
+        let texts: Vec<String> = events.iter().map(|e| crate::summary::line(e, &names)).collect();
+        assert_eq!(
+            texts,
+            [
+                "Claim abcdef12 opened by customer abcdef12 (pricing dispute, high priority) about invoice abcdef12 (unposted), 30 USD on hold",
+                "First response to claim abcdef12",
+                "Question to the customer on claim abcdef12; waiting for the reply",
+                "Customer replied on claim abcdef12",
+                "Claim abcdef12 resolved: credited by credit note abcdef12",
+                "Claim abcdef12 resolved: replaced by order abcdef12",
+                "Claim abcdef12 resolved: the goods will be replaced",
+                "Claim abcdef12 resolved: return abcdef12 authorised",
+                "Claim abcdef12 rejected: price as quoted",
+                "Claim abcdef12 closed",
+                "Claim abcdef12 reopened: more damage",
+                "Claim abcdef12 breached its resolution target (due 2026-03-16 15:00 UTC)",
+                "Photo of damage \"Cracked housing\" attached to claim abcdef12, expires 2026-12-31, supersedes abcdef12",
+            ]
+        );
+    }
 }

@@ -14,31 +14,37 @@ fn rma(id: ReturnId) -> String {
     format!("return {}", short(id.0))
 }
 
-/// `4 pcs WIDGET (lot L-1)`: returned quantities in their lines' units.
+/// `4 pcs WIDGET (lot L-1)`: a returned quantity in its line's unit.
+fn quantity(names: &Names<'_>, order: Option<OrderId>, l: &ReturnedQuantity) -> String {
+    let tracked = match (&l.lot, l.serials.is_empty()) {
+        (Some(lot), _) => format!(" (lot {lot})"),
+        (None, false) => format!(" (serials {})", l.serials.join(", ")),
+        (None, true) => String::new(),
+    };
+    let unit = match order {
+        Some(order) => names.line_unit(order, l.order_line, l.product_id),
+        None => names.product_unit(l.product_id),
+    };
+    let unit = if unit.is_empty() {
+        String::new()
+    } else {
+        format!(" {unit}")
+    };
+    format!(
+        "{}{unit} {}{tracked}",
+        format::quantity(l.quantity),
+        names.product(l.product_id)
+    )
+}
+
+/// Returned quantities in their lines' units.
 fn goods(names: &Names<'_>, order: OrderId, lines: &[ReturnedQuantity]) -> String {
-    listed(lines.iter().map(|l| {
-        let tracked = match (&l.lot, l.serials.is_empty()) {
-            (Some(lot), _) => format!(" (lot {lot})"),
-            (None, false) => format!(" (serials {})", l.serials.join(", ")),
-            (None, true) => String::new(),
-        };
-        let unit = names.line_unit(order, l.order_line, l.product_id);
-        let unit = if unit.is_empty() {
-            String::new()
-        } else {
-            format!(" {unit}")
-        };
-        format!(
-            "{}{unit} {}{tracked}",
-            format::quantity(l.quantity),
-            names.product(l.product_id)
-        )
-    }))
+    listed(lines.iter().map(|l| quantity(names, Some(order), l)))
 }
 
 pub(super) fn return_authorised(e: &ReturnAuthorised, names: &Names<'_>) -> String {
     format!(
-        "Return {} authorised for {} on {}: {} ({}), valid until {}",
+        "Return {} authorised for {} on {}: {}, reason {}, valid until {}",
         short(e.return_id.0),
         names.customer(e.customer_id),
         names.order(e.order_id),
@@ -50,14 +56,15 @@ pub(super) fn return_authorised(e: &ReturnAuthorised, names: &Names<'_>) -> Stri
 
 pub(super) fn return_received(e: &ReturnReceived, names: &Names<'_>) -> String {
     format!(
-        "Received back on {} into {}: {}",
-        rma(e.return_id),
+        "Received {} back into {} on {}",
+        goods(names, e.order_id, &e.lines),
         names.warehouse(e.warehouse_id),
-        goods(names, e.order_id, &e.lines)
+        rma(e.return_id)
     )
 }
 
 pub(super) fn return_inspected(e: &ReturnInspected, names: &Names<'_>) -> String {
+    let order = names.book.return_authorisation(e.return_id).map(|r| r.order_id);
     let decisions = listed(e.decisions.iter().map(|d| {
         let outcome = match &d.outcome {
             InspectionOutcome::Restock => "restocked".to_string(),
@@ -65,13 +72,9 @@ pub(super) fn return_inspected(e: &ReturnInspected, names: &Names<'_>) -> String
             InspectionOutcome::Scrap { reason } => format!("scrapped{}", because(reason)),
             InspectionOutcome::ReturnToVendor => "sent back to the vendor".to_string(),
         };
-        format!(
-            "{} {} {outcome}",
-            format::quantity(d.quantity.quantity),
-            names.product(d.quantity.product_id)
-        )
+        format!("{} {outcome}", quantity(names, order, &d.quantity))
     }));
-    format!("Inspected on {}: {decisions}", rma(e.return_id))
+    format!("Inspected the goods of {}: {decisions}", rma(e.return_id))
 }
 
 pub(super) fn return_resolved(e: &ReturnResolved, names: &Names<'_>) -> String {
@@ -193,9 +196,9 @@ mod tests {
         assert_eq!(
             texts,
             [
-                "Return abcdef12 authorised for customer abcdef12 on order abcdef12: 4 product abcdef12 (lot L-1) (damaged-in-transit), valid until 2026-03-02",
-                "Received back on return abcdef12 into warehouse abcdef12: 4 product abcdef12 (lot L-1)",
-                "Inspected on return abcdef12: 4 product abcdef12 scrapped: wet",
+                "Return abcdef12 authorised for customer abcdef12 on order abcdef12: 4 product abcdef12 (lot L-1), reason damaged-in-transit, valid until 2026-03-02",
+                "Received 4 product abcdef12 (lot L-1) back into warehouse abcdef12 on return abcdef12",
+                "Inspected the goods of return abcdef12: 4 product abcdef12 (lot L-1) scrapped: wet",
                 "Resolved return abcdef12: 4 product abcdef12 (lot L-1) credited less a 15% restocking fee (credit note abcdef12)",
                 "Cancelled what return abcdef12 still expected: 4 product abcdef12 (lot L-1): kept",
             ]
