@@ -44,6 +44,10 @@ pub enum Role {
     Admin,
     /// Reads everything, issues nothing.
     Auditor,
+    /// Handles customer claims and receives returned goods' paperwork.
+    CustomerService,
+    /// Leads customer service: authorises returns, resolves and reopens claims.
+    CustomerServiceLead,
 }
 
 impl fmt::Display for Role {
@@ -200,6 +204,41 @@ impl Policy {
             ),
             (&["DefineTax", "SetFiscalPosition", "DefinePaymentTerm"], &[Admin]),
             (&["SetExchangeRate"], &[Admin, BillingClerk]),
+            // Returns.
+            (
+                &["AuthoriseReturn", "ResolveReturn", "CancelReturn"],
+                &[SalesManager, CustomerServiceLead],
+            ),
+            (&["ReceiveReturn"], &[WarehouseOperator, WarehouseManager]),
+            (&["InspectReturn"], &[WarehouseManager]),
+            // Claims and documents.
+            (
+                &[
+                    "OpenClaim",
+                    "RespondToClaim",
+                    "AskCustomer",
+                    "RecordCustomerReply",
+                    "ResolveClaim",
+                    "CloseClaim",
+                ],
+                &[CustomerService, CustomerServiceLead],
+            ),
+            (&["ReopenClaim"], &[CustomerServiceLead]),
+            (&["RecordServiceLevelBreaches"], &[CustomerServiceLead, Admin]),
+            (
+                &["AttachDocument"],
+                &[
+                    SalesRep,
+                    SalesManager,
+                    CreditController,
+                    WarehouseOperator,
+                    WarehouseManager,
+                    BillingClerk,
+                    Admin,
+                    CustomerService,
+                    CustomerServiceLead,
+                ],
+            ),
         ];
         let mut allowed = BTreeMap::new();
         for (commands, roles) in table {

@@ -15,14 +15,18 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::access::Policy;
+use crate::claim::{self, Claim};
 use crate::collections;
 use crate::command::{Command, Request};
 use crate::company::{self, Company};
 use crate::customer::{self, Customer, CustomerGroup, CustomerStatusChange as Status};
+use crate::document::{self, Document};
 use crate::envelope::{self, Commit, Hash, Head, RecordedEvent};
 use crate::error::DomainError;
 use crate::event::Event;
 use crate::exchange;
+use crate::ids::ReturnId;
+use crate::ids::{ClaimId, DocumentId};
 use crate::ids::{
     CreditNoteId, CustomerGroupId, CustomerId, EntityKind, InvoiceId, LocationId, OperationId, OrderId,
     PaymentId, PaymentTermId, PriceListId, ProductId, ShipmentId, TaxId, WarehouseId, WaveId,
@@ -39,6 +43,7 @@ use crate::picking::{self, Operation, StepView, Wave};
 use crate::pricing::{self, PriceList};
 use crate::product::Unit;
 use crate::product::{self, Product};
+use crate::returns::{self, ReturnAuthorisation};
 use crate::shipment::LotDelivery;
 use crate::shipment::{self, Shipment};
 use crate::stock::{self, ProductStock, StockLevel};
@@ -84,6 +89,16 @@ pub struct Book {
     pub(crate) payment_terms: BTreeMap<PaymentTermId, PaymentTerm>,
     /// Every customer's account entries, in log order.
     pub(crate) ledgers: BTreeMap<CustomerId, Vec<ledger::Entry>>,
+    // Returns.
+    /// Return authorisations.
+    pub(crate) returns: BTreeMap<ReturnId, ReturnAuthorisation>,
+    // Claims and documents.
+    /// Customer claims.
+    pub(crate) claims: BTreeMap<ClaimId, Claim>,
+    /// Document references.
+    pub(crate) documents: BTreeMap<DocumentId, Document>,
+    /// The documents about each record (by the record's id), in the order attached.
+    pub(crate) documents_by_record: BTreeMap<Uuid, Vec<DocumentId>>,
     /// Every entity id in use and what it names.
     pub(crate) ids: BTreeMap<Uuid, EntityKind>,
     /// Current version of every stream.
@@ -188,6 +203,22 @@ impl Book {
             Command::ReturnPayment(c) => payment::returned::return_payment(self, c, ctx),
             Command::RefundCustomerCredit(c) => payment::refund::refund(self, c, ctx),
             Command::RunDunning(c) => collections::run(self, c),
+            // Returns.
+            Command::AuthoriseReturn(c) => returns::authorise::authorise(self, c, ctx),
+            Command::ReceiveReturn(c) => returns::receipt::receive(self, c, ctx),
+            Command::InspectReturn(c) => returns::inspection::inspect(self, c, ctx),
+            Command::ResolveReturn(c) => returns::resolution::resolve(self, c, ctx),
+            Command::CancelReturn(c) => returns::authorise::cancel(self, c, ctx),
+            // Claims and documents.
+            Command::OpenClaim(c) => claim::handling::open(self, c),
+            Command::RespondToClaim(c) => claim::handling::respond(self, c),
+            Command::AskCustomer(c) => claim::handling::ask(self, c),
+            Command::RecordCustomerReply(c) => claim::handling::reply(self, c),
+            Command::ResolveClaim(c) => claim::handling::resolve(self, c, policy, ctx),
+            Command::CloseClaim(c) => claim::handling::close(self, c),
+            Command::ReopenClaim(c) => claim::handling::reopen(self, c, ctx),
+            Command::RecordServiceLevelBreaches(c) => claim::service_level::record_breaches(self, c),
+            Command::AttachDocument(c) => document::attach(self, c),
         }
     }
 
@@ -395,6 +426,26 @@ impl Book {
             Event::PaymentReturned(e) => payment::returned::apply_returned(self, e),
             Event::CustomerCreditRefunded(e) => payment::refund::apply_refunded(self, e),
             Event::DunningNoticeIssued(e) => collections::apply_issued(self, e),
+            // Returns.
+            Event::ReturnAuthorised(_)
+            | Event::ReturnReceived(_)
+            | Event::ReturnInspected(_)
+            | Event::ReturnResolved(_)
+            | Event::ReturnCancelled(_) => returns::apply(self, event, actor),
+            // Claims and documents.
+            Event::ClaimOpened(e) => claim::apply_opened(self, e, actor, recorded.business_time),
+            Event::ClaimResponded(e) => claim::apply_responded(self, e, actor, recorded.business_time),
+            Event::ClaimCustomerAsked(e) => {
+                claim::apply_customer_asked(self, e, actor, recorded.business_time)
+            }
+            Event::ClaimCustomerReplied(e) => {
+                claim::apply_customer_replied(self, e, actor, recorded.business_time)
+            }
+            Event::ClaimResolved(e) => claim::apply_resolved(self, e, recorded.business_time),
+            Event::ClaimClosed(e) => claim::apply_closed(self, e, recorded.business_time),
+            Event::ClaimReopened(e) => claim::apply_reopened(self, e, actor, recorded.business_time),
+            Event::ClaimServiceLevelBreached(e) => claim::service_level::apply_breached(self, e),
+            Event::DocumentAttached(e) => document::apply_attached(self, e, actor, recorded.business_time),
         }
         for (id, before) in touched.into_iter().zip(before) {
             let Some(order) = self.orders.get(&id) else {
@@ -434,6 +485,9 @@ impl Book {
             Event::InvoicePosted(e) => of_invoice(&e.invoice_id),
             Event::InvoiceCancelled(e) => of_invoice(&e.invoice_id),
             Event::CreditNoteIssued(e) => of_invoice(&e.invoice_id),
+            // Returns.
+            Event::ReturnReceived(e) => vec![e.order_id],
+            Event::ReturnResolved(e) => vec![e.order_id],
             _ => event.order_id().into_iter().collect(),
         }
     }
@@ -458,6 +512,11 @@ impl Book {
             Event::TaxDefined(e) => (e.tax.tax_id.0, EntityKind::Tax),
             Event::PaymentTermDefined(e) => (e.payment_term_id.0, EntityKind::PaymentTerm),
             Event::CreditNoteIssued(e) => (e.credit_note_id.0, EntityKind::CreditNote),
+            // Returns.
+            Event::ReturnAuthorised(e) => (e.return_id.0, EntityKind::Return),
+            // Claims and documents.
+            Event::ClaimOpened(e) => (e.claim_id.0, EntityKind::Claim),
+            Event::DocumentAttached(e) => (e.document_id.0, EntityKind::Document),
             _ => return,
         };
         self.ids.insert(created.0, created.1);
@@ -892,6 +951,17 @@ impl Book {
     /// Every credit note, by id.
     pub fn credit_notes(&self) -> impl Iterator<Item = &CreditNote> {
         self.credit_notes.values()
+    }
+
+    // Returns.
+    /// A return authorisation.
+    pub fn return_authorisation(&self, id: ReturnId) -> Option<&ReturnAuthorisation> {
+        self.returns.get(&id)
+    }
+
+    /// Every return authorisation, by id.
+    pub fn return_authorisations(&self) -> impl Iterator<Item = &ReturnAuthorisation> {
+        self.returns.values()
     }
 
     pub(crate) fn require_credit_note(&self, id: CreditNoteId) -> Result<&CreditNote, DomainError> {

@@ -17,6 +17,7 @@
 //! | 2 | sales controls: optional fields on existing events (customer details, product category and floor price, line price source / discount / promised date, quotation validity and price list, credit hold on confirmation, invoice line discount, company settings) and new events | none needed: every added field has a default, so v1 JSON decodes as is |
 //! | 3 | fulfilment: locations, lots and serials, units, routes and waves; fields on receipts, reservations, shipments, order lines, closings and cancellations (all defaulted; events without them are read as before locations existed: the warehouse's stock location, untracked) | none needed |
 //! | 4 | billing: taxes, fiscal positions, exchange rates, payment terms, credit notes, write-offs, returned payments, refunds, dunning; fields on products (invoice policy, taxes), customer details (payment term), quoted lines (invoice policy), invoices (several orders, rate, taxes, deductions, down payment), postings (restated amounts, rate, installments, early discount), payments (rate) and allocations (installment, discount, exchange difference) (all defaulted; a posting without installments has one, due on its due date) | none needed |
+//! | 5 | after the sale: return authorisations (receipts, inspections, resolutions), claims with service levels and disputes, document references; fields on order lines (returns) and credit notes (the return they resolve) (all defaulted) | none needed |
 
 use std::borrow::Cow;
 

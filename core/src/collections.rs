@@ -5,6 +5,13 @@
 //! has passed, and a notice is issued when that level is above the customer's current
 //! one, listing every overdue installment. A customer's level only rises: it starts over
 //! when the customer pays (a payment allocation), never by itself.
+//!
+//! **Disputes.** An amount a pricing dispute (an unresolved claim) holds on an invoice is
+//! not dunned: the hold, at most what is open, is taken off the invoice's open
+//! installments latest due first, and only the rest of each installment counts as
+//! overdue. An invoice whose overdue part the hold covers is not dunned at all; once the
+//! claim is resolved the whole open amount is dunnable again. The receivable, the aging
+//! and the credit check's overdue figure still count the held amount.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -55,26 +62,28 @@ pub struct DunningNoticeIssued {
     pub installments: Vec<OverdueInstallment>,
 }
 
-/// A customer's overdue installments as of a date, most overdue first.
+/// A customer's overdue installments as of a date, most overdue first, each with what is
+/// open on it less the part a pricing dispute holds (an installment wholly on hold is not
+/// listed; see [`crate::invoice::Invoice::on_hold`]).
 pub fn overdue_installments(book: &Book, customer: CustomerId, as_of: NaiveDate) -> Vec<OverdueInstallment> {
     let mut out: Vec<OverdueInstallment> = book
         .open_invoices_of(customer)
         .flat_map(|invoice| {
-            invoice
-                .installments
-                .iter()
-                .enumerate()
-                .filter_map(move |(index, installment)| {
+            let held = invoice.on_hold();
+            invoice.installments.iter().zip(held).enumerate().filter_map(
+                move |(index, (installment, held))| {
                     let days = (as_of - installment.due_date).num_days();
-                    (installment.open() > Decimal::ZERO && days > 0).then(|| OverdueInstallment {
+                    let open = installment.open() - held;
+                    (open > Decimal::ZERO && days > 0).then(|| OverdueInstallment {
                         invoice_id: invoice.id,
                         number: invoice.number.clone().unwrap_or_default(),
                         installment: u32::try_from(index).unwrap_or(u32::MAX),
                         due_date: installment.due_date,
-                        open: Money::new(installment.open(), invoice.currency),
+                        open: Money::new(open, invoice.currency),
                         days_overdue: u32::try_from(days).unwrap_or(u32::MAX),
                     })
-                })
+                },
+            )
         })
         .collect();
     out.sort_by(|a, b| (a.due_date, &a.number, a.installment).cmp(&(b.due_date, &b.number, b.installment)));

@@ -4,6 +4,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::claim::{
+    AskCustomer, CloseClaim, OpenClaim, RecordCustomerReply, RecordServiceLevelBreaches, ReopenClaim,
+    ResolveClaim, RespondToClaim,
+};
 use crate::collections::RunDunning;
 use crate::company::{ChangeCompanySettings, SetUpCompany};
 use crate::context::CommandContext;
@@ -11,6 +15,7 @@ use crate::customer::{
     BlockCustomer, ChangeCustomer, DeactivateCustomer, ReactivateCustomer, RegisterCustomer,
     RegisterCustomerGroup, SetCreditLimit, UnblockCustomer,
 };
+use crate::document::AttachDocument;
 use crate::envelope::Hash;
 use crate::error::DomainError;
 use crate::exchange::SetExchangeRate;
@@ -31,6 +36,7 @@ use crate::payment_term::DefinePaymentTerm;
 use crate::picking::{ConfirmWave, CreateWave, PackOrder, PickOrder};
 use crate::pricing::{AddPriceRule, CreatePriceList, RemovePriceRule};
 use crate::product::{ChangeProduct, RegisterProduct};
+use crate::returns::{AuthoriseReturn, CancelReturn, InspectReturn, ReceiveReturn, ResolveReturn};
 use crate::shipment::{ConfirmDelivery, ShipOrder};
 use crate::stock::{AdjustInventory, MoveStock, ReceiveStock, ScrapStock};
 use crate::tax::{DefineTax, SetFiscalPosition};
@@ -138,6 +144,22 @@ commands!(
     ReturnPayment,
     RefundCustomerCredit,
     RunDunning,
+    // Returns.
+    AuthoriseReturn,
+    ReceiveReturn,
+    InspectReturn,
+    ResolveReturn,
+    CancelReturn,
+    // Claims and documents.
+    OpenClaim,
+    RespondToClaim,
+    AskCustomer,
+    RecordCustomerReply,
+    ResolveClaim,
+    CloseClaim,
+    ReopenClaim,
+    RecordServiceLevelBreaches,
+    AttachDocument,
 );
 
 /// A command with its context: what the engine executes.

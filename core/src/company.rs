@@ -1,7 +1,8 @@
 //! The company whose book this is: its name, base currency, the other currencies it
 //! accepts, its rounding rule, its settings (quotation validity, discount approval
 //! threshold, overdue grace days, tax rounding, write-off tolerance, dunning levels, early
-//! discount basis), and the gapless number sequences of invoices and credit notes (one per
+//! discount basis, claim service levels, business hours and reopen period, return reasons
+//! and validity), and the gapless number sequences of invoices and credit notes (one per
 //! fiscal year each).
 //!
 //! Setting up the company is the first command of every book; every other command is
@@ -14,11 +15,13 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::book::Book;
+use crate::claim::{self, BusinessHours, ServiceLevel};
 use crate::error::DomainError;
 use crate::event::Event;
 use crate::ids::CompanyId;
 use crate::money::{Currency, CurrencyCode, MAX_CURRENCY_DECIMALS, RoundingRule};
 use crate::payment_term::EarlyDiscountBasis;
+use crate::returns::ReturnReason;
 use crate::tax::TaxRounding;
 use crate::validate;
 
@@ -46,6 +49,21 @@ pub struct CompanySettings {
     pub dunning_levels: Vec<DunningLevel>,
     /// What early-payment discounts are computed on (default the untaxed amount).
     pub early_discount_basis: EarlyDiscountBasis,
+    /// Claims: the service levels per priority, in business hours (default urgent 2 / 8,
+    /// high 4 / 24, normal 8 / 40, low 16 / 80 to first response / resolution).
+    pub service_levels: Vec<ServiceLevel>,
+    /// Claims: the business hours service levels are measured in (default 09:00–17:00 UTC,
+    /// Monday to Friday).
+    pub business_hours: BusinessHours,
+    /// Claims: a resolved claim may be reopened until this many days after the date of its
+    /// resolution (default 14).
+    pub claim_reopen_days: u32,
+    /// Returns: the reasons a return may be authorised for (default: damaged in transit,
+    /// wrong item, not as described, surplus, expired).
+    pub return_reasons: Vec<ReturnReason>,
+    /// Returns: an authorisation is valid this many days unless it says otherwise
+    /// (default 30).
+    pub return_validity_days: u32,
 }
 
 /// A dunning level: how many days overdue an installment must be to reach it.
@@ -81,6 +99,11 @@ impl Default for CompanySettings {
                 },
             ],
             early_discount_basis: EarlyDiscountBasis::Untaxed,
+            service_levels: claim::service_level::default_service_levels(),
+            business_hours: BusinessHours::default(),
+            claim_reopen_days: 14,
+            return_reasons: ReturnReason::defaults(),
+            return_validity_days: 30,
         }
     }
 }
@@ -93,6 +116,8 @@ impl CompanySettings {
         for (field, days) in [
             ("quotation_validity_days", self.quotation_validity_days),
             ("overdue_grace_days", self.overdue_grace_days),
+            ("claim_reopen_days", self.claim_reopen_days),
+            ("return_validity_days", self.return_validity_days),
         ] {
             if days > MAX_SETTING_DAYS {
                 return Err(DomainError::SettingOutOfRange {
@@ -119,6 +144,8 @@ impl CompanySettings {
             }
             previous = Some(level.days_overdue);
         }
+        claim::service_level::validate_settings(&self.service_levels, &self.business_hours)?;
+        crate::returns::validate_reasons(&self.return_reasons)?;
         Ok(())
     }
 }

@@ -5,14 +5,18 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use chrono::NaiveDate;
+use chrono::{DateTime, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::access::Role;
+use crate::claim::{ClaimPriority, ClaimStatus, ClaimType};
 use crate::customer::CustomerStatusChange;
+use crate::document::{DocumentKind, DocumentSubject};
 use crate::ids::{
     ActorId, CompanyId, CreditNoteId, CustomerGroupId, CustomerId, EntityKind, InvoiceId, OrderId, PaymentId,
     PaymentTermId, PriceListId, PriceRuleId, ProductId, TaxId, WarehouseId,
 };
+use crate::ids::{ClaimId, DocumentId};
 use crate::invoice::InvoiceStatus;
 use crate::money::{CurrencyCode, Money};
 use crate::order::{ApprovalReason, HoldKind};
@@ -1100,5 +1104,359 @@ pub enum DomainError {
     NoDunningDue {
         /// The run's date.
         as_of: NaiveDate,
+    },
+
+    // --- returns (return authorisations) ------------------------------------------------
+    /// A return reason code appears twice in the company's list.
+    #[error("return reason {code:?} is listed twice")]
+    DuplicateReturnReason {
+        /// The code.
+        code: String,
+    },
+    /// The reason code is not in the company's list of return reasons.
+    #[error("unknown return reason {code:?}")]
+    UnknownReturnReason {
+        /// The code given.
+        code: String,
+    },
+    /// No return authorisation with this id.
+    #[error("unknown return authorisation {return_id}")]
+    UnknownReturnAuthorisation {
+        /// The id given.
+        return_id: crate::ids::ReturnId,
+    },
+    /// A return command without lines.
+    #[error("return {return_id}: the command lists no lines")]
+    EmptyReturn {
+        /// The authorisation.
+        return_id: crate::ids::ReturnId,
+    },
+    /// The last valid day of an authorisation lies before today.
+    #[error("a return cannot be valid until {valid_until}, before today ({today})")]
+    ReturnValidityInPast {
+        /// The date given.
+        valid_until: NaiveDate,
+        /// The business date.
+        today: NaiveDate,
+    },
+    /// More than was delivered (less what is returned or expected back) of a line, lot or
+    /// serial number.
+    #[error("cannot return {requested} of line {line} (lot {lot:?}): at most {returnable}")]
+    ReturnExceedsDelivered {
+        /// The order line.
+        line: u32,
+        /// The lot or serial number, if the check was for one.
+        lot: Option<String>,
+        /// Quantity asked for.
+        requested: Decimal,
+        /// What may still be returned.
+        returnable: Decimal,
+    },
+    /// The lot was never shipped on this order line (to this customer).
+    #[error("lot {lot:?} was never shipped on line {line} of order {order_id}")]
+    LotNotShippedToCustomer {
+        /// The order.
+        order_id: OrderId,
+        /// The order line.
+        line: u32,
+        /// The lot.
+        lot: String,
+    },
+    /// The serial number was never shipped on this order line (to this customer).
+    #[error("serial number {serial:?} was never shipped on line {line} of order {order_id}")]
+    SerialNotShippedToCustomer {
+        /// The order.
+        order_id: OrderId,
+        /// The order line.
+        line: u32,
+        /// The serial number.
+        serial: String,
+    },
+    /// A return line names a lot or serial numbers the product's tracking does not take
+    /// (untracked: neither; by lot: a lot; by serial: serial numbers).
+    #[error("product {product_id} is tracked {tracking:?}: the return line does not fit")]
+    ReturnTrackingMismatch {
+        /// The product.
+        product_id: ProductId,
+        /// How it is tracked.
+        tracking: crate::stock::Tracking,
+    },
+    /// A serial number is listed twice in one line.
+    #[error("serial number {serial:?} is listed twice")]
+    SerialListedTwice {
+        /// The serial number.
+        serial: String,
+    },
+    /// The serial numbers do not count the quantity's stock units.
+    #[error("line {line}: {serials} serial numbers for {quantity} units")]
+    SerialCountMismatch {
+        /// The order line.
+        line: u32,
+        /// The quantity, in stock units.
+        quantity: Decimal,
+        /// How many serial numbers were given.
+        serials: usize,
+    },
+    /// Goods are no longer received on an authorisation after its last valid day.
+    #[error("return {return_id} expired on {valid_until}; today is {date}")]
+    ReturnAuthorisationExpired {
+        /// The authorisation.
+        return_id: crate::ids::ReturnId,
+        /// Its last valid day.
+        valid_until: NaiveDate,
+        /// The business date.
+        date: NaiveDate,
+    },
+    /// The authorisation is cancelled or fully resolved.
+    #[error("return {return_id} is {status:?}")]
+    ReturnNotOpen {
+        /// The authorisation.
+        return_id: crate::ids::ReturnId,
+        /// Its status.
+        status: crate::returns::ReturnStatus,
+    },
+    /// The order line and lot are not on the authorisation.
+    #[error("line {line} (lot {lot:?}) is not authorised for return")]
+    NotAuthorisedForReturn {
+        /// The order line.
+        line: u32,
+        /// The lot.
+        lot: Option<String>,
+    },
+    /// Receiving more than the authorisation still expects of a line and lot.
+    #[error("cannot receive {requested} of line {line} (lot {lot:?}): only {outstanding} still authorised")]
+    ReturnExceedsAuthorised {
+        /// The order line.
+        line: u32,
+        /// The lot.
+        lot: Option<String>,
+        /// Quantity asked for.
+        requested: Decimal,
+        /// Authorised, not received nor cancelled.
+        outstanding: Decimal,
+    },
+    /// The serial number is not authorised on the line, or already received.
+    #[error("serial number {serial:?} is not expected back on line {line}")]
+    SerialNotAuthorised {
+        /// The order line.
+        line: u32,
+        /// The serial number.
+        serial: String,
+    },
+    /// Nothing received on the authorisation awaits inspection.
+    #[error("return {return_id} has nothing received left to inspect")]
+    NothingToInspect {
+        /// The authorisation.
+        return_id: crate::ids::ReturnId,
+    },
+    /// Inspecting more of a line than was received and not yet inspected.
+    #[error(
+        "cannot inspect {requested} of line {line} (lot {lot:?}): only {uninspected} received and not inspected"
+    )]
+    InspectionExceedsReceived {
+        /// The order line.
+        line: u32,
+        /// The lot.
+        lot: Option<String>,
+        /// Quantity asked for.
+        requested: Decimal,
+        /// Received and not inspected.
+        uninspected: Decimal,
+    },
+    /// The serial number was not received on the line, or was inspected already.
+    #[error("serial number {serial:?} of line {line} does not await inspection")]
+    SerialNotAwaitingInspection {
+        /// The order line.
+        line: u32,
+        /// The serial number.
+        serial: String,
+    },
+    /// Nothing received on the authorisation awaits a resolution.
+    #[error("return {return_id} has nothing received left to resolve")]
+    NothingToResolve {
+        /// The authorisation.
+        return_id: crate::ids::ReturnId,
+    },
+    /// A refund was asked but the credit offset open invoices entirely (or nothing was
+    /// invoiced, so nothing was credited): no customer credit to pay back.
+    #[error(
+        "return {return_id}: nothing became customer credit to refund (credited {credited:?}, all of it offsetting open invoices)"
+    )]
+    NothingToRefund {
+        /// The authorisation.
+        return_id: crate::ids::ReturnId,
+        /// What the credit notes would credit (none when nothing was invoiced).
+        credited: Option<Money>,
+    },
+    /// A returned line is on a draft invoice: post or cancel it before crediting.
+    #[error("line {line} has {invoicing} on a draft invoice: post or cancel it before crediting the return")]
+    ReturnLineOnDraftInvoice {
+        /// The order line.
+        line: u32,
+        /// Quantity on draft invoices.
+        invoicing: Decimal,
+    },
+    /// The authorisation expects nothing more (all received or cancelled).
+    #[error("return {return_id} expects nothing more to cancel")]
+    NothingOutstanding {
+        /// The authorisation.
+        return_id: crate::ids::ReturnId,
+    },
+
+    // --- claims and documents -------------------------------------------------------------
+    /// A claim with this id does not exist.
+    #[error("unknown claim {claim_id}")]
+    UnknownClaim {
+        /// The id given.
+        claim_id: ClaimId,
+    },
+    /// A document with this id does not exist.
+    #[error("unknown document {document_id}")]
+    UnknownDocument {
+        /// The id given.
+        document_id: DocumentId,
+    },
+    /// A claim names no order, shipment, invoice or product.
+    #[error("a claim must be about an order, a shipment, an invoice or a product")]
+    ClaimSubjectMissing,
+    /// A record named belongs to another customer.
+    #[error("{kind} {id} belongs to customer {owner}, not to {customer_id}")]
+    RecordOfAnotherCustomer {
+        /// What the record is.
+        kind: EntityKind,
+        /// Its id.
+        id: Uuid,
+        /// Whose it is.
+        owner: CustomerId,
+        /// The customer of the claim.
+        customer_id: CustomerId,
+    },
+    /// A shipment, invoice or product named with an order is not of that order.
+    #[error("{kind} {id} is not of order {order_id}")]
+    ClaimRecordNotOfOrder {
+        /// What the record is.
+        kind: EntityKind,
+        /// Its id.
+        id: Uuid,
+        /// The order named.
+        order_id: OrderId,
+    },
+    /// The customer never ordered the product.
+    #[error("customer {customer_id} never ordered product {product_id}")]
+    ProductNotOrderedByCustomer {
+        /// The product.
+        product_id: ProductId,
+        /// The customer.
+        customer_id: CustomerId,
+    },
+    /// A disputed amount outside a pricing dispute about an invoice.
+    #[error("a disputed amount needs a pricing dispute about an invoice (got {claim_type:?})")]
+    DisputeNotAllowed {
+        /// The claim's type.
+        claim_type: ClaimType,
+        /// The invoice named, if any.
+        invoice_id: Option<InvoiceId>,
+    },
+    /// The disputed amount is above what is open and not already disputed on the invoice.
+    #[error("cannot dispute {requested} on invoice {invoice_id}: only {open} is open and undisputed")]
+    DisputeExceedsOpenAmount {
+        /// The invoice.
+        invoice_id: InvoiceId,
+        /// The amount disputed.
+        requested: Money,
+        /// What is open and not already disputed.
+        open: Money,
+    },
+    /// The command does not apply to a claim in this state.
+    #[error("{command} is not allowed on claim {claim_id}: it is {from:?}")]
+    ClaimTransitionNotAllowed {
+        /// The claim.
+        claim_id: ClaimId,
+        /// Its state.
+        from: ClaimStatus,
+        /// The command refused.
+        command: &'static str,
+    },
+    /// The claim's reopen period is over.
+    #[error("claim {claim_id} was resolved on {resolved_on}; it could be reopened until {last_day}")]
+    ReopenPeriodOver {
+        /// The claim.
+        claim_id: ClaimId,
+        /// Date of its resolution.
+        resolved_on: NaiveDate,
+        /// Last day it could be reopened.
+        last_day: NaiveDate,
+    },
+    /// No claim has a new service-level breach.
+    #[error("no claim has a new service-level breach as of {as_of}")]
+    NoServiceLevelBreach {
+        /// The instant measured.
+        as_of: DateTime<Utc>,
+    },
+    /// A document hash that is not 64 lowercase hexadecimal characters.
+    #[error("invalid SHA-256 {sha256:?}: expected 64 lowercase hexadecimal characters")]
+    InvalidDocumentHash {
+        /// The text given.
+        sha256: String,
+    },
+    /// The superseded document is about another record or of another kind.
+    #[error("document {document_id} is a {kind:?} about {about:?}: only its kind and record supersede it")]
+    SupersededDocumentMismatch {
+        /// The superseded document.
+        document_id: DocumentId,
+        /// What it is about.
+        about: DocumentSubject,
+        /// Its kind.
+        kind: DocumentKind,
+    },
+    /// The document was superseded already.
+    #[error("document {document_id} was already superseded by {superseded_by}")]
+    DocumentAlreadySuperseded {
+        /// The document.
+        document_id: DocumentId,
+        /// The document that superseded it.
+        superseded_by: DocumentId,
+    },
+    /// This kind of document cannot be about this record (a tax exemption certificate is
+    /// about a customer).
+    #[error("a {kind:?} cannot be about {about:?}")]
+    DocumentKindNotForSubject {
+        /// The kind.
+        kind: DocumentKind,
+        /// The record.
+        about: DocumentSubject,
+    },
+    /// Business hours that do not open before they close.
+    #[error("business hours must open before they close (opens {opens}, closes {closes})")]
+    InvalidBusinessHours {
+        /// Opening time.
+        opens: NaiveTime,
+        /// Closing time.
+        closes: NaiveTime,
+    },
+    /// Business hours without a working day.
+    #[error("business hours need at least one working day")]
+    NoWorkingDays,
+    /// A claim priority without a service level.
+    #[error("no service level for priority {priority:?}")]
+    ServiceLevelMissing {
+        /// The priority.
+        priority: ClaimPriority,
+    },
+    /// Two service levels for one priority.
+    #[error("more than one service level for priority {priority:?}")]
+    DuplicateServiceLevel {
+        /// The priority.
+        priority: ClaimPriority,
+    },
+    /// A service-level target of zero hours or above the maximum.
+    #[error("{field} of priority {priority:?} must be from 1 to 8760 hours, got {hours}")]
+    ServiceLevelOutOfRange {
+        /// The priority.
+        priority: ClaimPriority,
+        /// The target.
+        field: &'static str,
+        /// The hours given.
+        hours: u32,
     },
 }

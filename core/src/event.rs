@@ -8,12 +8,17 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::claim::{
+    ClaimClosed, ClaimCustomerAsked, ClaimCustomerReplied, ClaimOpened, ClaimReopened, ClaimResolved,
+    ClaimResponded, ClaimServiceLevelBreached,
+};
 use crate::collections::DunningNoticeIssued;
 use crate::company::{CompanySetUp, CompanySettingsChanged};
 use crate::customer::{
     CreditLimitSet, CustomerBlocked, CustomerChanged, CustomerDeactivated, CustomerGroupRegistered,
     CustomerReactivated, CustomerRegistered, CustomerUnblocked,
 };
+use crate::document::DocumentAttached;
 use crate::exchange::ExchangeRateSet;
 use crate::ids::OrderId;
 use crate::invoice::{
@@ -33,6 +38,7 @@ use crate::payment_term::PaymentTermDefined;
 use crate::picking::{OrderPicked, WaveCompleted, WaveCreated};
 use crate::pricing::{PriceListCreated, PriceRuleAdded, PriceRuleRemoved};
 use crate::product::{ProductChanged, ProductRegistered};
+use crate::returns::{ReturnAuthorised, ReturnCancelled, ReturnInspected, ReturnReceived, ReturnResolved};
 use crate::shipment::DeliveryConfirmed;
 use crate::shipment::ShipmentDispatched;
 use crate::stock::StockReceived;
@@ -140,6 +146,22 @@ events!(
     PaymentReturned => Payment(payment_id),
     CustomerCreditRefunded => Customer(customer_id),
     DunningNoticeIssued => Customer(customer_id),
+    // Returns.
+    ReturnAuthorised => Return(return_id),
+    ReturnReceived => Return(return_id),
+    ReturnInspected => Return(return_id),
+    ReturnResolved => Return(return_id),
+    ReturnCancelled => Return(return_id),
+    // Claims and documents.
+    ClaimOpened => Claim(claim_id),
+    ClaimResponded => Claim(claim_id),
+    ClaimCustomerAsked => Claim(claim_id),
+    ClaimCustomerReplied => Claim(claim_id),
+    ClaimResolved => Claim(claim_id),
+    ClaimClosed => Claim(claim_id),
+    ClaimReopened => Claim(claim_id),
+    ClaimServiceLevelBreached => Claim(claim_id),
+    DocumentAttached => Document(document_id),
 );
 
 impl Event {

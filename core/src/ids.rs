@@ -99,6 +99,18 @@ entity_id!(
     /// A payment received from a customer.
     PaymentId
 );
+entity_id!(
+    /// A return authorisation (RMA) of delivered goods.
+    ReturnId
+);
+entity_id!(
+    /// A customer's claim (a complaint or dispute handled by customer service).
+    ClaimId
+);
+entity_id!(
+    /// A document reference attached to a record.
+    DocumentId
+);
 
 /// The kind of entity an id was first used for. Ids are unique across kinds: an id used
 /// for a customer can never name an order.
@@ -138,6 +150,12 @@ pub enum EntityKind {
     Invoice,
     /// A payment.
     Payment,
+    /// A return authorisation.
+    Return,
+    /// A claim.
+    Claim,
+    /// A document reference.
+    Document,
 }
 
 impl fmt::Display for EntityKind {
@@ -160,6 +178,9 @@ impl fmt::Display for EntityKind {
             Self::Shipment => "shipment",
             Self::Invoice => "invoice",
             Self::Payment => "payment",
+            Self::Return => "return",
+            Self::Claim => "claim",
+            Self::Document => "document",
         };
         f.write_str(name)
     }

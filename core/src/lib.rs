@@ -49,12 +49,14 @@
 
 pub mod access;
 pub mod book;
+pub mod claim;
 pub mod codec;
 pub mod collections;
 pub mod command;
 pub mod company;
 pub mod context;
 pub mod customer;
+pub mod document;
 pub mod envelope;
 pub mod error;
 pub mod event;
@@ -70,6 +72,7 @@ pub mod payment_term;
 pub mod picking;
 pub mod pricing;
 pub mod product;
+pub mod returns;
 pub mod shipment;
 pub mod stock;
 pub mod store;
@@ -87,9 +90,9 @@ pub use envelope::{ChainVerifier, Commit, Hash, Head, RecordedEvent, SealedEvent
 pub use error::DomainError;
 pub use event::Event;
 pub use ids::{
-    ActorId, CompanyId, CreditNoteId, CustomerGroupId, CustomerId, EntityKind, InvoiceId, LocationId,
-    OperationId, OrderId, PaymentId, PaymentTermId, PriceListId, PriceRuleId, ProductId, ShipmentId, TaxId,
-    WarehouseId, WaveId,
+    ActorId, ClaimId, CompanyId, CreditNoteId, CustomerGroupId, CustomerId, DocumentId, EntityKind,
+    InvoiceId, LocationId, OperationId, OrderId, PaymentId, PaymentTermId, PriceListId, PriceRuleId,
+    ProductId, ReturnId, ShipmentId, TaxId, WarehouseId, WaveId,
 };
 pub use money::{Currency, CurrencyCode, Money, RoundingRule};
 pub use store::{EventStore, MemoryStore, StoreError};

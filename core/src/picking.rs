@@ -647,7 +647,7 @@ pub fn operations(book: &Book, order: &SalesOrder) -> Vec<StepView> {
                     line: l.line,
                     demand: match order.status {
                         OrderStatus::Closed | OrderStatus::Cancelled => l.delivered,
-                        _ => l.quantity - l.cancelled,
+                        _ => l.quantity - l.cancelled - l.came_back(),
                     },
                     ready: ready_at(book, l, source) / l.stock_per_unit,
                     done: match step {

@@ -39,10 +39,16 @@ pub enum StreamKind {
     CreditNote,
     /// A payment and its allocations.
     Payment,
+    /// A return authorisation: receipts, inspections, resolution.
+    Return,
+    /// A customer's claim and its handling.
+    Claim,
+    /// A document reference and what supersedes it.
+    Document,
 }
 
 impl StreamKind {
-    const ALL: [StreamKind; 14] = [
+    const ALL: [StreamKind; 17] = [
         Self::Company,
         Self::Customer,
         Self::CustomerGroup,
@@ -57,6 +63,9 @@ impl StreamKind {
         Self::Invoice,
         Self::CreditNote,
         Self::Payment,
+        Self::Return,
+        Self::Claim,
+        Self::Document,
     ];
 
     /// The prefix used in the textual stream id.
@@ -76,6 +85,9 @@ impl StreamKind {
             Self::Invoice => "invoice",
             Self::CreditNote => "creditnote",
             Self::Payment => "payment",
+            Self::Return => "return",
+            Self::Claim => "claim",
+            Self::Document => "document",
         }
     }
 }
@@ -105,7 +117,7 @@ impl fmt::Display for StreamId {
 /// A text that is not `<kind>-<uuid>`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "not a stream id: {text:?} (expected <kind>-<uuid>, kind one of company, customer, customergroup, pricelist, product, warehouse, operation, wave, stock, order, shipment, invoice, creditnote, payment)"
+    "not a stream id: {text:?} (expected <kind>-<uuid>, kind one of company, customer, customergroup, pricelist, product, warehouse, operation, wave, stock, order, shipment, invoice, creditnote, payment, return, claim, document)"
 )]
 pub struct InvalidStreamId {
     /// The text that was given.

@@ -21,13 +21,15 @@
 //!
 //! **Fiscal positions** replace or remove taxes for a customer's tax treatment: one for
 //! exempt customers (used only while the exemption certificate is valid on the invoice
-//! date; after its expiry the normal taxes apply) and one for exports.
+//! date; after its expiry the normal taxes apply; the customer's current certificate
+//! documents, when it has any, give the expiry) and one for exports.
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::book::Book;
 use crate::customer::TaxTreatment;
+use crate::document;
 use crate::error::DomainError;
 use crate::event::Event;
 use crate::ids::{CompanyId, CustomerId, TaxId};
@@ -174,12 +176,15 @@ pub(crate) fn set_fiscal_position(book: &Book, cmd: &SetFiscalPosition) -> Resul
 }
 
 /// The fiscal treatment that applies to a customer on a date: exempt only while the
-/// certificate is valid.
+/// certificate is valid. An exempt customer's current tax-exemption-certificate documents,
+/// when it has any, decide the validity (one valid on the date suffices; the expiry in the
+/// tax treatment is then not read); without one, the tax treatment's expiry does (see
+/// [`crate::document`]).
 pub fn treatment_on(book: &Book, customer: CustomerId, date: chrono::NaiveDate) -> Option<FiscalTreatment> {
     match &book.customer(customer)?.details.tax_treatment {
         TaxTreatment::Taxable => None,
-        TaxTreatment::Exempt { expires_on, .. } => expires_on
-            .is_none_or(|expiry| date <= expiry)
+        TaxTreatment::Exempt { expires_on, .. } => document::certificate_valid_on(book, customer, date)
+            .unwrap_or_else(|| expires_on.is_none_or(|expiry| date <= expiry))
             .then_some(FiscalTreatment::Exempt),
         TaxTreatment::Export => Some(FiscalTreatment::Export),
     }

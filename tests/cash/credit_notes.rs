@@ -44,6 +44,8 @@ fn a_reversal_credits_the_whole_invoice_under_its_own_number_and_frees_the_quant
             total: usd("100.00"),
             applied: usd("100.00"),
             reason: "wrong customer reference".into(),
+            return_id: None,
+            withheld: None,
         })
     );
     let reversed = invoice(&w, invoice_id);
@@ -163,6 +165,8 @@ fn a_price_correction_is_taxed_like_the_invoice_and_leaves_quantities_alone() {
             total: usd("16.50"),
             applied: usd("16.50"),
             reason: "agreed price 8.50".into(),
+            return_id: None,
+            withheld: None,
         })
     );
     assert_eq!(invoice(&w, invoice_id).open_amount(), usd("93.50"));

@@ -1,5 +1,5 @@
 //! Scenario tests for the projections: given the standard world and a flow of orders,
-//! shipments, invoices and payments, the read models answer with exactly the expected
+//! shipments, invoices, payments, returns and claims, the read models answer with exactly the expected
 //! figures, now and as of earlier business dates. Each projection is read from a rebuild
 //! of the engine's log ([`o2c::projections::Projections::rebuild`]) and, where the engine
 //! keeps it live, from the engine too.
@@ -12,9 +12,11 @@ mod support;
 
 mod aging;
 mod backlog;
+mod claims;
 mod credit_holds;
 mod cycle_times;
 mod dso;
 mod fill_rate;
 mod on_time;
+mod returns;
 mod steps;

@@ -1,16 +1,26 @@
 //! The steps every projection test shares: dates of 2026, customers, quotations and
 //! confirmed orders (with promised dates), stock received, reserved and shipped, invoices
-//! drafted and posted, payments, credit notes, exchange rates and credit-hold releases, and
-//! the projections rebuilt from the engine's log.
+//! drafted and posted, payments, credit notes, exchange rates and credit-hold releases,
+//! returns received and resolved, claims opened, answered, resolved and reopened, and the
+//! projections rebuilt from the engine's log.
 
-use o2c::chrono::{NaiveDate, TimeZone, Utc};
+use o2c::chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use o2c::claim::{
+    ClaimPriority, ClaimResolution, ClaimSubject, ClaimType, OpenClaim, ReopenClaim, ResolveClaim,
+    RespondToClaim,
+};
 use o2c::customer::RegisterCustomer;
 use o2c::exchange::SetExchangeRate;
+use o2c::ids::{ClaimId, ReturnId};
 use o2c::invoice::{CreateCreditNote, CreateInvoice, CreditNoteKind, PostInvoice};
 use o2c::money::{CurrencyCode, Money};
 use o2c::order::{ConfirmOrder, CreateQuotation, ReleaseCreditHold, RequestedLine, ReserveStock};
 use o2c::payment::{AllocatePayment, PaymentMethod, ReceivePayment};
 use o2c::projections::Projections;
+use o2c::returns::{
+    AuthoriseReturn, InspectReturn, InspectionDecision, InspectionOutcome, ReceiveReturn, Resolution,
+    ResolveReturn, ReturnQuantity,
+};
 use o2c::rust_decimal::Decimal;
 use o2c::shipment::{ShipLine, ShipOrder};
 use o2c::stock::ReceiveStock;
@@ -49,7 +59,20 @@ pub(crate) fn checked_projections(w: &World) -> Projections {
         live.cycle_times, rebuilt.cycle_times,
         "live cycle times = rebuilt"
     );
+    assert_eq!(live.returns, rebuilt.returns, "live returns = rebuilt");
+    assert_eq!(live.claims, rebuilt.claims, "live claims = rebuilt");
     rebuilt
+}
+
+/// An instant of 2026, UTC. March 2026: the 2nd, 9th, 16th and 23rd are Mondays.
+pub(crate) fn at(month: u32, day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, month, day, hour, minute, 0).unwrap()
+}
+
+/// The next command runs at `time` (the harness adds a minute before each command).
+pub(crate) fn clock(w: &mut World, time: DateTime<Utc>) {
+    assert!(time > w.h.now, "the business clock only moves forward");
+    w.h.now = time - Duration::minutes(1);
 }
 
 /// A customer's receivable as the book keeps it.
@@ -270,5 +293,130 @@ pub(crate) fn release_credit_hold(w: &mut World, order_id: OrderId, note: &str) 
             order_id,
             note: note.into(),
         })
+    });
+}
+
+/// `(order line, quantity)` pairs as return quantities (untracked goods).
+fn return_lines(lines: &[(u32, &str)]) -> Vec<ReturnQuantity> {
+    lines
+        .iter()
+        .map(|(order_line, quantity)| ReturnQuantity {
+            order_line: *order_line,
+            quantity: dec(quantity),
+            lot: None,
+            serials: vec![],
+        })
+        .collect()
+}
+
+/// Authorises the return of `(order line, quantity)` of an order for a reason code.
+pub(crate) fn authorise_return(
+    w: &mut World,
+    order_id: OrderId,
+    reason: &str,
+    lines: &[(u32, &str)],
+) -> ReturnId {
+    let return_id = w.h.id();
+    w.h.ok(AuthoriseReturn {
+        return_id,
+        order_id,
+        lines: return_lines(lines),
+        reason: reason.into(),
+        note: String::new(),
+        valid_until: None,
+        warehouse_id: None,
+    });
+    return_id
+}
+
+/// Receives `(order line, quantity)` back on an authorisation.
+pub(crate) fn receive_return(w: &mut World, return_id: ReturnId, lines: &[(u32, &str)]) {
+    w.h.ok(ReceiveReturn {
+        return_id,
+        lines: return_lines(lines),
+    });
+}
+
+/// Puts `(order line, quantity)` of received goods back into stock.
+pub(crate) fn restock(w: &mut World, return_id: ReturnId, lines: &[(u32, &str)]) {
+    w.h.ok(InspectReturn {
+        return_id,
+        decisions: lines
+            .iter()
+            .map(|(order_line, quantity)| InspectionDecision {
+                order_line: *order_line,
+                lot: None,
+                serials: vec![],
+                quantity: dec(quantity),
+                outcome: InspectionOutcome::Restock,
+            })
+            .collect(),
+    });
+}
+
+/// Resolves what an authorisation received and did not resolve yet.
+pub(crate) fn resolve_return(w: &mut World, return_id: ReturnId, resolution: Resolution) {
+    w.h.ok(ResolveReturn {
+        return_id,
+        resolution,
+    });
+}
+
+/// A claim about an order (or, with `disputed`, a pricing dispute about an invoice).
+pub(crate) fn about_order(order_id: OrderId) -> ClaimSubject {
+    ClaimSubject {
+        order_id: Some(order_id),
+        ..ClaimSubject::default()
+    }
+}
+
+/// Opens a claim of `customer_id` and returns its id; `disputed` puts an amount of the
+/// invoice claimed about on hold.
+pub(crate) fn open_claim(
+    w: &mut World,
+    customer_id: CustomerId,
+    about: ClaimSubject,
+    (claim_type, priority): (ClaimType, ClaimPriority),
+    disputed: Option<Money>,
+) -> ClaimId {
+    let claim_id = w.h.id();
+    w.h.ok(OpenClaim {
+        claim_id,
+        customer_id,
+        about,
+        claim_type,
+        priority,
+        description: "Not what we expected.".into(),
+        document_ids: vec![],
+        disputed_amount: disputed,
+    });
+    claim_id
+}
+
+/// Customer service answers a claim (its first response).
+pub(crate) fn respond(w: &mut World, claim_id: ClaimId) {
+    w.h.ok(RespondToClaim {
+        claim_id,
+        message: "We are on it.".into(),
+    });
+}
+
+/// Resolves a claim: a replacement, or rejected with a reason.
+pub(crate) fn resolve_claim(w: &mut World, claim_id: ClaimId, rejected: bool) {
+    let resolution = if rejected {
+        ClaimResolution::Rejected {
+            reason: "The order confirmation shows the price invoiced.".into(),
+        }
+    } else {
+        ClaimResolution::Replacement { order_id: None }
+    };
+    w.h.ok(ResolveClaim { claim_id, resolution });
+}
+
+/// Reopens a resolved or closed claim.
+pub(crate) fn reopen_claim(w: &mut World, claim_id: ClaimId) {
+    w.h.ok(ReopenClaim {
+        claim_id,
+        reason: "The customer came back.".into(),
     });
 }

@@ -26,7 +26,7 @@ use o2c::{
 pub const COMPANY: CompanyId = CompanyId(Uuid::from_u128(0xc0_0000));
 
 /// Every role.
-pub const ALL_ROLES: [Role; 8] = [
+pub const ALL_ROLES: [Role; 10] = [
     Role::SalesRep,
     Role::SalesManager,
     Role::CreditController,
@@ -35,6 +35,8 @@ pub const ALL_ROLES: [Role; 8] = [
     Role::BillingClerk,
     Role::Admin,
     Role::Auditor,
+    Role::CustomerService,
+    Role::CustomerServiceLead,
 ];
 
 /// An actor holding `roles` in the harness company.

@@ -1,11 +1,13 @@
-//! `o2c history`: how one order, invoice, customer (or any record) got to its state. Lists,
-//! in log order, the events of the record's own stream and the events of other streams
-//! that concern it (a shipment of the order, a payment allocated to the invoice), each
-//! with its business time, its actor and a one-line summary.
+//! `o2c history`: how one order, invoice, customer, return, claim (or any record) got to
+//! its state. Lists, in log order, the events of the record's own stream and the events of
+//! other streams that concern it (a shipment of the order, a payment allocated to the
+//! invoice, the credit note of a return, a document attached to a claim), each with its
+//! business time, its actor and a one-line summary.
 //!
 //! "Concerns it" is decided on the stored facts themselves: an event belongs to the
 //! history when it is on the record's stream or its payload mentions the record's id (or
-//! the id of a document that belongs to it: an order's shipments and invoices). That
+//! the id of a document that belongs to it: an order's shipments and invoices, a return's
+//! credit notes, the documents linked to a claim). That
 //! finds every link an event records, whatever its kind, without a table to keep up to
 //! date.
 
@@ -13,8 +15,11 @@ use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::Path;
 
+use o2c::claim::Claim;
+use o2c::ids::{ClaimId, DocumentId, ReturnId};
 use o2c::invoice::{CreditNote, Invoice};
 use o2c::order::SalesOrder;
+use o2c::returns::ReturnAuthorisation;
 use o2c::uuid::Uuid;
 use o2c::{
     Book, CreditNoteId, CustomerId, Event, InvoiceId, OrderId, PaymentId, ProductId, RecordedEvent,
@@ -23,7 +28,7 @@ use o2c::{
 
 use crate::data;
 use crate::failure::Failure;
-use crate::summary::{self, Names, short};
+use crate::summary::{self, Names, claim_type, priority, short};
 use crate::table::{Align, Table};
 
 /// The record a history is about: a title, the ids whose mentions make an event part of
@@ -185,6 +190,27 @@ fn by_id(book: &Book, id: Uuid) -> Subject {
     if let Some(note) = book.credit_note(CreditNoteId(id)) {
         return credit_note_subject(book, note);
     }
+    if let Some(rma) = book.return_authorisation(ReturnId(id)) {
+        return return_subject(book, rma);
+    }
+    if let Some(claim) = book.claim(ClaimId(id)) {
+        return claim_subject(book, claim);
+    }
+    if let Some(document) = book.document(DocumentId(id)) {
+        return one(format!(
+            "Document \"{}\" ({:?}){}{}",
+            document.title,
+            document.kind,
+            document
+                .expires_on
+                .map(|d| format!(", expires {d}"))
+                .unwrap_or_default(),
+            document
+                .superseded_by
+                .map(|d| format!(", superseded by {}", short(d.0)))
+                .unwrap_or_default()
+        ));
+    }
     if let Some(product) = book.product(ProductId(id)) {
         return one(format!("Product {} ({})", product.sku, product.name));
     }
@@ -254,4 +280,47 @@ fn credit_note_subject(book: &Book, note: &CreditNote) -> Subject {
         ),
         note.id.0,
     )
+}
+
+/// A return authorisation and the credit notes its resolutions issued.
+fn return_subject(book: &Book, rma: &ReturnAuthorisation) -> Subject {
+    let names = Names::new(book);
+    let mut ids = BTreeSet::from([rma.id.0]);
+    ids.extend(rma.credit_notes.iter().map(|n| n.0));
+    Subject {
+        title: format!(
+            "Return {} of {} for {} ({}): {:?}, valid until {}",
+            rma.id,
+            names.order(rma.order_id),
+            names.customer(rma.customer_id),
+            rma.reason,
+            rma.status,
+            rma.valid_until
+        ),
+        ids,
+        payments: BTreeSet::new(),
+    }
+}
+
+/// A claim and the documents linked to it when it was opened.
+fn claim_subject(book: &Book, claim: &Claim) -> Subject {
+    let names = Names::new(book);
+    let mut ids = BTreeSet::from([claim.id.0]);
+    ids.extend(claim.document_ids.iter().map(|d| d.0));
+    let disputed = claim
+        .amount_on_hold()
+        .map(|m| format!(", {} on hold", names.money(&m)))
+        .unwrap_or_default();
+    Subject {
+        title: format!(
+            "Claim {} of {} ({}, {} priority): {:?}{disputed}",
+            claim.id,
+            names.customer(claim.customer_id),
+            claim_type(claim.claim_type),
+            priority(claim.priority),
+            claim.status
+        ),
+        ids,
+        payments: BTreeSet::new(),
+    }
 }

@@ -1,5 +1,6 @@
 //! `o2c kpi`: the projections as tables a manager reads: the order backlog, fill rate,
-//! on-time shipment, cycle times, receivables aging, DSO and open credit holds, as of a
+//! on-time shipment, cycle times, receivables aging, DSO, open credit holds, returns and
+//! their rates, open claims, claim service levels and disputed amounts on hold, as of a
 //! business date, with rates over a period ending on it.
 //!
 //! The figures are the engine's projections, folded over the log when it opens (stored
@@ -7,6 +8,7 @@
 //! date is the latest business date in the log, not the machine's clock, so the same log
 //! always prints the same figures.
 
+mod after_sale;
 mod receivables;
 mod sales;
 
@@ -111,6 +113,10 @@ fn write_all(
         out,
     )?;
     receivables::credit_holds(&projections.credit_holds.state, dates, names, out)?;
+    after_sale::returns(&projections.returns.state, dates, names, out)?;
+    after_sale::open_claims(&projections.claims.state, dates, names, out)?;
+    after_sale::service_levels(&projections.claims.state, dates, out)?;
+    after_sale::disputes(&projections.claims.state, dates, names, out)?;
     Ok(())
 }
 

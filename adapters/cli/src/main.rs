@@ -74,7 +74,7 @@ enum Command {
         #[arg(long, value_name = "DATE")]
         until_date: Option<NaiveDate>,
     },
-    /// How an order, invoice, customer (or any record) got to its state.
+    /// How an order, invoice, customer, return, claim (or any record) got to its state.
     History {
         /// The engine's data directory.
         #[arg(long, value_name = "DIR")]
@@ -84,7 +84,7 @@ enum Command {
         entity: String,
     },
     /// The key figures: backlog, fill rate, on-time shipment, cycle times, aging, DSO,
-    /// credit holds.
+    /// credit holds, returns, open claims, claim service levels, disputes on hold.
     Kpi {
         /// The engine's data directory.
         #[arg(long, value_name = "DIR")]

@@ -64,6 +64,7 @@ pub use engine::{Engine, EngineOptions, Error, Outcome, Subscription};
 
 /// The domain crate, whole.
 pub use o2c_core as core;
+pub use o2c_core::returns;
 pub use o2c_core::{
     Actor, ActorId, Book, ChainVerifier, Command, CommandContext, Commit, CompanyId, CreditNoteId,
     CurrencyCode, CustomerGroupId, CustomerId, DomainError, EntityKind, Event, EventStore, Hash, Head,
@@ -77,6 +78,7 @@ pub use o2c_core::{
     warehouse,
 };
 pub use o2c_core::{chrono, rust_decimal, uuid};
+pub use o2c_core::{claim, document};
 /// The read models, whole.
 pub use o2c_projections as projections;
 pub use o2c_sled::{Durability, SledOptions, SledStore};

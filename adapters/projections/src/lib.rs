@@ -1,8 +1,8 @@
 //! # o2c-projections: the read models of o2c
 //!
 //! Each projection is a fold over the global log that answers one management question:
-//! the order backlog, fill rates, on-time shipment, cycle times, receivables aging, DSO
-//! and open credit holds. It is **for** reading: projections never decide anything and
+//! the order backlog, fill rates, on-time shipment, cycle times, receivables aging, DSO,
+//! open credit holds, returns, and customer claims (open, service levels, disputes). It is **for** reading: projections never decide anything and
 //! never change the book. It is **not** a reporting database: the figures are kept in
 //! memory, incrementally, and stored with their checkpoint so they survive a restart.
 //!
@@ -28,22 +28,29 @@
 
 mod aging;
 mod backlog;
+mod claims;
 mod credit_holds;
 mod cycle_times;
 mod dso;
 mod fill_rate;
 mod on_time;
+mod returns;
 mod set;
 mod store;
 mod timeline;
 
 pub use aging::{Aging, AgingBucket, AgingKey, AgingReport, AgingRow, Buckets};
 pub use backlog::{Backlog, BacklogGroup, BacklogReport, BacklogRow, BacklogTotal, OpenLine, PromisedWeek};
+pub use claims::{
+    Attainment, Claims, DisputeOnHold, DisputesReport, OpenClaim, OpenClaimsOfType, OpenClaimsReport,
+    PriorityAttainment, ServiceLevelReport,
+};
 pub use credit_holds::{CreditHoldEnding, CreditHoldSpell, CreditHolds, HeldOrder, OpenCreditHold};
 pub use cycle_times::{CycleTimeReport, CycleTimes, Durations};
 pub use dso::{Dso, DsoReport, DsoRow};
 pub use fill_rate::{CustomerFillRates, FillRate, FillRateReport, FillRates, ProductFillRates};
 pub use on_time::{CustomerOnTime, OnTime, OnTimeFigures, OnTimeReport, ProductOnTime};
+pub use returns::{CustomerReturns, ProductReturns, ReasonReturns, ReturnRate, Returns, ReturnsReport};
 pub use set::{Checkpointed, Projection, Projections};
 pub use store::{PROJECTIONS_TREE, ProjectionError, ProjectionStore};
 pub use timeline::{Change, Figure, Timeline};

@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::store::{ProjectionError, ProjectionStore};
-use crate::{Aging, Backlog, CreditHolds, CycleTimes, Dso, FillRate, OnTime};
+use crate::{Aging, Backlog, Claims, CreditHolds, CycleTimes, Dso, FillRate, OnTime, Returns};
 
 /// A read model folded from the log.
 pub trait Projection:
@@ -93,6 +93,8 @@ projection_set!(
     aging: Aging,
     dso: Dso,
     credit_holds: CreditHolds,
+    returns: Returns,
+    claims: Claims,
 );
 
 impl Projections {

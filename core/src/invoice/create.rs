@@ -483,6 +483,7 @@ pub(crate) fn apply_created(book: &mut Book, e: &InvoiceCreated) {
         credit_notes_total: Decimal::ZERO,
         written_off: Decimal::ZERO,
         deducted: Decimal::ZERO,
+        disputed: Decimal::ZERO,
     };
     super::move_line_quantities(book, &invoice, |line, quantity| line.invoicing += quantity);
     if invoice.down_payment {

@@ -6,7 +6,9 @@
 //! - **Returned goods** credit quantities of the invoice's lines at the invoice's prices
 //!   and taxes; the order lines count them as returned: neither invoiced nor expected any
 //!   more. Crediting the rest of a line credits what earlier credit notes left of its
-//!   amount and taxes, so a line returned piece by piece is credited to the cent.
+//!   amount and taxes, so a line returned piece by piece is credited to the cent. A return
+//!   authorisation's credit ([`crate::returns`]) issues the same kind of credit note, naming
+//!   the return and what a restocking fee withheld ([`Withheld`]).
 //! - A **price correction** credits an untaxed amount, taxed in the proportions of the
 //!   invoice's taxes; quantities do not change.
 //!
@@ -28,7 +30,7 @@ use crate::company::NumberedDocument;
 use crate::context::CommandContext;
 use crate::error::DomainError;
 use crate::event::Event;
-use crate::ids::{CreditNoteId, CustomerId, InvoiceId, OrderId};
+use crate::ids::{CreditNoteId, CustomerId, InvoiceId, OrderId, ReturnId};
 use crate::ledger::{self, EntryKind};
 use crate::money::Money;
 use crate::tax::TaxRounding;
@@ -103,6 +105,35 @@ pub struct CreditNoteIssued {
     pub applied: Money,
     /// Why.
     pub reason: String,
+    /// The return authorisation it resolves: its quantities came back at the return's
+    /// receipt (the order lines' delivered quantities were lowered then), so the order
+    /// lines only see their invoiced quantities go down, not their returned ones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_id: Option<ReturnId>,
+    /// What a restocking fee withheld from the credited lines (see [`Withheld`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withheld: Option<Withheld>,
+}
+
+/// What a restocking fee withholds from a credit note for returned goods: per credited
+/// line, `round(amount × percent / 100)` of its untaxed amount and the same share of its
+/// unrounded taxes. The credit note's lines are what is credited (the full credit less
+/// this); these lines together with them make up the full credit, so crediting the rest
+/// of an invoice line later never hands the fee back.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Withheld {
+    /// The fee, percent.
+    pub percent: Decimal,
+    /// The withheld part of each credited line.
+    pub lines: Vec<InvoiceLine>,
+    /// Tax totals of the withheld part.
+    pub taxes: Vec<TaxTotal>,
+    /// Untaxed amount withheld.
+    pub untaxed: Money,
+    /// Tax withheld.
+    pub tax: Money,
+    /// Total withheld.
+    pub total: Money,
 }
 
 /// A credit note's state.
@@ -138,6 +169,10 @@ pub struct CreditNote {
     pub refunded: Decimal,
     /// Why.
     pub reason: String,
+    /// The return authorisation it resolves, if any.
+    pub return_id: Option<ReturnId>,
+    /// What a restocking fee withheld, if any.
+    pub withheld: Option<Withheld>,
 }
 
 impl CreditNote {
@@ -189,18 +224,12 @@ fn credited_lines(
                         line: credited.order_line,
                     });
                 }
-                let line = &invoice.lines[index];
                 let order_line = book
                     .require_order(order_id)?
                     .line(credited.order_line)
                     .ok_or(unknown)?;
                 validate::quantity(credited.quantity, &book.line_unit(order_line))?;
-                let creditable = line.quantity
-                    - invoice
-                        .credited_quantities
-                        .get(index)
-                        .copied()
-                        .unwrap_or_default();
+                let creditable = creditable_quantity(invoice, index);
                 let returnable = order_line.delivered - order_line.returned;
                 if credited.quantity > creditable || credited.quantity > returnable {
                     return Err(DomainError::CreditQuantityTooHigh {
@@ -209,32 +238,60 @@ fn credited_lines(
                         creditable: creditable.min(returnable),
                     });
                 }
-                let round = |value: Decimal| company.rounding.round(value, decimals);
-                let (amount, taxes) = if credited.quantity == creditable {
-                    rest_of_line(book, invoice, line, round)
-                } else {
-                    let share = credited.quantity / line.quantity;
-                    let taxes = line
-                        .taxes
-                        .iter()
-                        .map(|t| LineTax {
-                            tax_id: t.tax_id,
-                            amount: t.amount * share,
-                        })
-                        .collect();
-                    (round(line.amount.amount * share), taxes)
-                };
-                lines.push(InvoiceLine {
-                    quantity: credited.quantity,
-                    amount: Money::new(amount, invoice.currency),
-                    order_id: Some(order_id),
-                    taxes,
-                    ..line.clone()
-                });
+                lines.extend(line_credit(book, invoice, index, credited.quantity, decimals));
             }
             Ok(lines)
         }
     }
+}
+
+/// What credit notes have not credited yet of an invoice's line `index`.
+pub(crate) fn creditable_quantity(invoice: &Invoice, index: usize) -> Decimal {
+    invoice.lines.get(index).map_or(Decimal::ZERO, |line| {
+        line.quantity
+            - invoice
+                .credited_quantities
+                .get(index)
+                .copied()
+                .unwrap_or_default()
+    })
+}
+
+/// The credit of `quantity` of an invoice's line `index` (at most what is creditable of
+/// it; none for an unknown line), at the invoice's prices and taxes: the line's share, or
+/// for the rest of the line what earlier credit notes left of its amount and taxes.
+/// `decimals`: the invoice currency's.
+pub(crate) fn line_credit(
+    book: &Book,
+    invoice: &Invoice,
+    index: usize,
+    quantity: Decimal,
+    decimals: u32,
+) -> Option<InvoiceLine> {
+    let line = invoice.lines.get(index)?;
+    let rounding = book.company().map(|c| c.rounding).unwrap_or_default();
+    let round = |value: Decimal| rounding.round(value, decimals);
+    let (amount, taxes) = if quantity == creditable_quantity(invoice, index) {
+        rest_of_line(book, invoice, line, round)
+    } else {
+        let share = quantity / line.quantity;
+        let taxes = line
+            .taxes
+            .iter()
+            .map(|t| LineTax {
+                tax_id: t.tax_id,
+                amount: t.amount * share,
+            })
+            .collect();
+        (round(line.amount.amount * share), taxes)
+    };
+    Some(InvoiceLine {
+        quantity,
+        amount: Money::new(amount, invoice.currency),
+        order_id: Some(invoice.order_of(line)),
+        taxes,
+        ..line.clone()
+    })
 }
 
 /// The rest of an invoice line: what earlier credit notes left of its amount and taxes, so
@@ -248,10 +305,11 @@ fn rest_of_line(
     round: impl Fn(Decimal) -> Decimal,
 ) -> (Decimal, Vec<LineTax>) {
     let order_id = invoice.order_of(line);
+    // What restocking fees withheld counts as credited: it is never handed back.
     let earlier: Vec<&InvoiceLine> = book
         .credit_notes()
         .filter(|n| n.invoice_id == invoice.id)
-        .flat_map(|n| &n.lines)
+        .flat_map(|n| n.lines.iter().chain(n.withheld.iter().flat_map(|w| &w.lines)))
         .filter(|l| l.order_id.unwrap_or(invoice.order_id) == order_id && l.order_line == line.order_line)
         .collect();
     let amount = line.amount.amount - earlier.iter().map(|l| l.amount.amount).sum::<Decimal>();
@@ -363,6 +421,8 @@ pub(crate) fn create(
         total: money(total),
         applied: money(total.min(invoice.open_amount().amount)),
         reason: cmd.reason.clone(),
+        return_id: None,
+        withheld: None,
     })])
 }
 
@@ -372,7 +432,9 @@ pub(crate) fn apply_issued(book: &mut Book, e: &CreditNoteIssued) {
     };
     let goods = match &e.kind {
         CreditNoteKind::Reversal => Some(false),
-        CreditNoteKind::ReturnedGoods(_) => Some(true),
+        // Goods of a return authorisation were taken off the delivered quantity at their
+        // receipt: they are not counted as returned a second time.
+        CreditNoteKind::ReturnedGoods(_) => Some(e.return_id.is_none()),
         CreditNoteKind::PriceCorrection(_) => None,
     };
     if let Some(returned) = goods {
@@ -412,6 +474,8 @@ pub(crate) fn apply_issued(book: &mut Book, e: &CreditNoteIssued) {
         applied: vec![(e.invoice_id, e.applied.amount)],
         refunded: Decimal::ZERO,
         reason: e.reason.clone(),
+        return_id: e.return_id,
+        withheld: e.withheld.clone(),
     };
     if let Some(company) = book.company.as_mut() {
         company.record_number(NumberedDocument::CreditNote, e.issued_on, e.sequence);

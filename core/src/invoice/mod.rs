@@ -193,6 +193,9 @@ pub struct Invoice {
     pub written_off: Decimal,
     /// For a down payment: how much later invoices have deducted (drafts included).
     pub deducted: Decimal,
+    /// Put on hold by unresolved pricing disputes (claims): still receivable, left out of
+    /// dunning up to what is open (see [`Invoice::on_hold`]).
+    pub disputed: Decimal,
 }
 
 impl Invoice {
@@ -215,6 +218,26 @@ impl Invoice {
             InvoiceStatus::Draft | InvoiceStatus::Cancelled => Decimal::ZERO,
         };
         Money::new(open, self.currency)
+    }
+
+    /// Per installment, the part of the disputed amount on hold: the hold, at most what is
+    /// open, is taken off the open installments latest due first, the mirror of settlements
+    /// (which go oldest first): the disputed part is the last money owed. Parallel to
+    /// `installments`.
+    pub fn on_hold(&self) -> Vec<Decimal> {
+        let mut held = vec![Decimal::ZERO; self.installments.len()];
+        let mut left = self.disputed.max(Decimal::ZERO);
+        for index in self.due_order().into_iter().rev() {
+            if left <= Decimal::ZERO {
+                break;
+            }
+            if let (Some(installment), Some(slot)) = (self.installments.get(index), held.get_mut(index)) {
+                let take = installment.open().max(Decimal::ZERO).min(left);
+                *slot = take;
+                left -= take;
+            }
+        }
+        held
     }
 
     /// Paid, discounted, credited and written off.

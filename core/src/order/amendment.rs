@@ -313,9 +313,10 @@ pub(crate) fn change_line(
             source: repriced.price_source,
         }
     };
-    // Never below what has shipped, is on its way, or was cancelled.
+    // Never below what has shipped (goods that came back on a return included), is on its
+    // way, or was cancelled.
     let in_process = book.in_process(line);
-    let floor = line.delivered + in_process + line.cancelled;
+    let floor = line.delivered + line.came_back() + in_process + line.cancelled;
     if quantity < floor {
         return Err(DomainError::QuantityBelowDelivered {
             order_id: order.id,

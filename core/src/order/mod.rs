@@ -208,6 +208,12 @@ pub struct OrderLine {
     pub cancelled: Decimal,
     /// Delivered, then credited as returned goods: neither expected nor invoiced again.
     pub returned: Decimal,
+    /// Received back on a return authorisation and not resolved yet: taken off the
+    /// delivered quantity, neither open to ship nor to invoice.
+    pub return_pending: Decimal,
+    /// Received back on a return authorisation and resolved by a credit: no longer
+    /// expected (its invoiced part was credited).
+    pub return_credited: Decimal,
     /// Invoiced on ordered or on delivered quantities.
     pub invoice_policy: InvoicePolicy,
     /// Where the reserved goods are, by location and lot, in stock units.
@@ -237,6 +243,8 @@ impl OrderLine {
             delivered: Decimal::ZERO,
             cancelled: Decimal::ZERO,
             returned: Decimal::ZERO,
+            return_pending: Decimal::ZERO,
+            return_credited: Decimal::ZERO,
             invoice_policy: q.invoice_policy,
             allocations: Vec::new(),
             invoicing: Decimal::ZERO,
@@ -244,9 +252,16 @@ impl OrderLine {
         }
     }
 
-    /// Still to ship (ordered minus delivered and cancelled).
+    /// Still to ship (ordered minus delivered and cancelled, and minus goods that came back
+    /// on a return authorisation and are not to be replaced).
     pub fn open_quantity(&self) -> Decimal {
-        self.quantity - self.delivered - self.cancelled
+        self.quantity - self.delivered - self.cancelled - self.came_back()
+    }
+
+    /// Received back on return authorisations: pending a resolution or credited (a
+    /// replacement makes its quantity open again).
+    pub fn came_back(&self) -> Decimal {
+        self.return_pending + self.return_credited
     }
 
     /// A quantity of the line in the product's stock unit.
@@ -403,9 +418,12 @@ impl SalesOrder {
         }
     }
 
-    /// True once any quantity of the order has shipped.
+    /// True once any quantity of the order has shipped (goods that came back since
+    /// included).
     pub fn has_shipped(&self) -> bool {
-        self.lines.iter().any(|l| l.delivered > Decimal::ZERO)
+        self.lines
+            .iter()
+            .any(|l| l.delivered > Decimal::ZERO || l.came_back() > Decimal::ZERO)
     }
 
     /// The backorder of a line: once the order has shipped anything, whatever the line
@@ -432,23 +450,30 @@ impl SalesOrder {
     }
 
     /// What a line expects to be invoiced in the end: its ordered quantity less what was
-    /// cancelled (what it delivered once the order is closed), less returned goods.
+    /// cancelled (what it delivered once the order is closed), less returned goods (goods
+    /// that came back on a return authorisation, pending or credited, included).
     pub fn expected_invoiced(&self, line: &OrderLine) -> Decimal {
         let expected = match self.status {
             OrderStatus::Closed => line.delivered,
-            OrderStatus::Confirmed => line.quantity - line.cancelled,
+            OrderStatus::Confirmed => line.quantity - line.cancelled - line.came_back(),
             OrderStatus::Draft | OrderStatus::Sent | OrderStatus::Cancelled => Decimal::ZERO,
         };
         expected - line.returned
     }
 
-    /// What may be invoiced of a line now: by its policy, what is delivered or what is
-    /// expected, less what is on invoices.
-    pub fn invoiceable(&self, line: &OrderLine) -> Decimal {
+    /// What a line may bill in all by now, by its policy: what it delivered (less returned
+    /// goods), or what it expects.
+    pub fn billable(&self, line: &OrderLine) -> Decimal {
         match line.invoice_policy {
-            InvoicePolicy::OnDelivered => line.to_invoice(),
-            InvoicePolicy::OnOrdered => self.expected_invoiced(line) - line.invoiced - line.invoicing,
+            InvoicePolicy::OnDelivered => line.delivered - line.returned,
+            InvoicePolicy::OnOrdered => self.expected_invoiced(line),
         }
+    }
+
+    /// What may be invoiced of a line now: what it may bill less what is on invoices
+    /// (negative when goods came back after being invoiced: nothing to invoice then).
+    pub fn invoiceable(&self, line: &OrderLine) -> Decimal {
+        self.billable(line) - line.invoiced - line.invoicing
     }
 
     /// Invoicing progress.

@@ -110,13 +110,24 @@ pub(super) fn credit_note_issued(e: &CreditNoteIssued, names: &Names<'_>) -> Str
         CreditNoteKind::ReturnedGoods(lines) => format!("for {} returned line(s)", lines.len()),
         CreditNoteKind::PriceCorrection(amount) => format!("correcting prices by {}", names.money(amount)),
     };
+    let withheld = e
+        .withheld
+        .as_ref()
+        .map(|w| {
+            format!(
+                ", restocking fee of {} withheld ({})",
+                format::percent(w.percent),
+                names.money(&w.total)
+            )
+        })
+        .unwrap_or_default();
     let applied = if e.applied.amount > Decimal::ZERO {
         format!(", {} applied to the invoice", names.money(&e.applied))
     } else {
         String::new()
     };
     format!(
-        "Credit note {} issued on {} against invoice {} {kind}: total {}{applied}{}",
+        "Credit note {} issued on {} against invoice {} {kind}: total {}{withheld}{applied}{}",
         e.number,
         e.issued_on,
         names.invoice(e.invoice_id),
@@ -220,4 +231,78 @@ pub(super) fn dunning_notice_issued(e: &DunningNoticeIssued, names: &Names<'_>) 
         names.customer(e.customer_id),
         e.as_of
     )
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use o2c::chrono::NaiveDate;
+    use o2c::ids::ReturnId;
+    use o2c::invoice::{CreditedQuantity, Withheld};
+    use o2c::money::{CurrencyCode, Money};
+    use o2c::uuid::Uuid;
+    use o2c::{Book, CreditNoteId, CustomerId, InvoiceId};
+
+    use super::*;
+
+    fn usd(amount: &str) -> Money {
+        Money::new(amount.parse().unwrap(), CurrencyCode::new("USD").unwrap())
+    }
+
+    fn returned_goods(withheld: Option<Withheld>) -> CreditNoteIssued {
+        let id = |n: u128| Uuid::from_u128(0xabcdef12_0000_0000_0000_000000000000 | n);
+        CreditNoteIssued {
+            credit_note_id: CreditNoteId(id(1)),
+            invoice_id: InvoiceId(id(2)),
+            customer_id: CustomerId(id(3)),
+            number: "RINV/2026/00002".into(),
+            fiscal_year: 2026,
+            sequence: 2,
+            issued_on: NaiveDate::from_ymd_opt(2026, 5, 12).unwrap(),
+            kind: CreditNoteKind::ReturnedGoods(vec![CreditedQuantity {
+                order_id: None,
+                order_line: 1,
+                quantity: Decimal::from(4),
+            }]),
+            lines: vec![],
+            taxes: vec![],
+            untaxed: usd("28.80"),
+            tax: usd("5.76"),
+            total: usd("34.56"),
+            applied: usd("0.00"),
+            reason: "Returned goods (damaged-in-transit)".into(),
+            return_id: Some(ReturnId(id(4))),
+            withheld,
+        }
+    }
+
+    #[test]
+    fn a_credit_note_names_the_restocking_fee_it_withheld() {
+        let book = Book::new();
+        let names = Names::new(&book);
+        let fee = Withheld {
+            percent: "10".parse().unwrap(),
+            lines: vec![],
+            taxes: vec![],
+            untaxed: usd("3.20"),
+            tax: usd("0.64"),
+            total: usd("3.84"),
+        };
+
+        let with_fee = credit_note_issued(&returned_goods(Some(fee)), &names);
+        let without = credit_note_issued(&returned_goods(None), &names);
+
+        assert_eq!(
+            with_fee,
+            "Credit note RINV/2026/00002 issued on 2026-05-12 against invoice abcdef12 (unposted) \
+             for 1 returned line(s): total 34.56 USD, restocking fee of 10% withheld (3.84 USD): \
+             Returned goods (damaged-in-transit)"
+        );
+        assert_eq!(
+            without,
+            "Credit note RINV/2026/00002 issued on 2026-05-12 against invoice abcdef12 (unposted) \
+             for 1 returned line(s): total 34.56 USD: Returned goods (damaged-in-transit)"
+        );
+    }
 }

@@ -1,6 +1,6 @@
 //! The `o2c` binary end to end, on data directories made by the order-to-cash example
-//! (and on stored fixture logs): audit, events, history, replay, KPIs and scenario files,
-//! and how each fails. This file holds what the tests share; one module per command.
+//! (and on stored fixture logs, and one made of returns and claims): audit, events,
+//! history, replay, KPIs and scenario files, and how each fails. This file holds what the tests share; one module per command.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 // The very walk-through `cargo run --example order_to_cash` runs makes the data.
@@ -8,6 +8,7 @@
 #[path = "../../../../examples/order_to_cash.rs"]
 mod example;
 
+mod after_sale;
 mod audit;
 mod events;
 mod history;

@@ -4,8 +4,8 @@
 
 use chrono::NaiveDate;
 use o2c_projections::{
-    AgingReport, BacklogReport, Buckets, CycleTimeReport, DsoReport, FillRateReport, OnTimeReport,
-    OpenCreditHold,
+    AgingReport, BacklogReport, Buckets, CycleTimeReport, DisputesReport, DsoReport, FillRateReport,
+    OnTimeReport, OpenClaimsReport, OpenCreditHold, ReturnsReport, ServiceLevelReport,
 };
 
 use super::Engine;
@@ -41,6 +41,27 @@ impl Engine {
     /// Days sales outstanding over `from` to `to`.
     pub fn dso(&self, from: NaiveDate, to: NaiveDate) -> DsoReport {
         self.projections(|p| p.dso.state.report(&p.aging.state, from, to))
+    }
+
+    /// Returns received from `from` to `to`, by reason, product and customer, with the
+    /// return rate against what was shipped.
+    pub fn returns(&self, from: NaiveDate, to: NaiveDate) -> ReturnsReport {
+        self.projections(|p| p.returns.state.report(from, to))
+    }
+
+    /// Claims open now, or at the end of `as_of`, by type and with their age.
+    pub fn open_claims(&self, as_of: Option<NaiveDate>) -> OpenClaimsReport {
+        self.projections(|p| p.claims.state.open(as_of))
+    }
+
+    /// Service-level attainment per priority of the claim targets met from `from` to `to`.
+    pub fn claim_service_levels(&self, from: NaiveDate, to: NaiveDate) -> ServiceLevelReport {
+        self.projections(|p| p.claims.state.service_levels(from, to))
+    }
+
+    /// Disputed amounts on hold now, or at the end of `as_of`.
+    pub fn disputes(&self, as_of: Option<NaiveDate>) -> DisputesReport {
+        self.projections(|p| p.claims.state.disputes(as_of))
     }
 
     /// Orders on credit hold now, or at the end of `as_of`, oldest first, with their age.

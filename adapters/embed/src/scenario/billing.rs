@@ -67,6 +67,7 @@ struct InvoiceView {
     credited: Decimal,
     written_off: Decimal,
     open: Decimal,
+    disputed: Decimal,
     payment_state: PaymentState,
     taxes: Vec<TaxView>,
     lines: Vec<InvoiceLineView>,
@@ -99,6 +100,7 @@ pub(crate) fn invoice(book: &Book, labels: &Labels, id: InvoiceId) -> Result<ser
         credited: invoice.credited,
         written_off: invoice.written_off,
         open: invoice.open_amount().amount,
+        disputed: invoice.disputed,
         payment_state: invoice.payment_state(),
         taxes: invoice
             .taxes

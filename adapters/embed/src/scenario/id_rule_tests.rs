@@ -34,6 +34,8 @@ use serde_json::Value;
 
 use super::labels::{Labels, label_id};
 
+mod after_sale;
+
 /// Every label the commands below use, with standard-location labels.
 const LABELS: &[&str] = &[
     "NORTHWIND",
@@ -58,6 +60,10 @@ const LABELS: &[&str] = &[
     "VAT",
     "VAT-EXEMPT",
     "NET-30",
+    "RMA-1",
+    "CLM-1",
+    "DOC-1",
+    "DOC-2",
 ];
 
 fn id<T: From<Uuid>>(label: &str) -> T {
@@ -137,6 +143,12 @@ fn requested(product: &str) -> RequestedLine {
 }
 
 fn samples() -> Vec<Command> {
+    let mut samples = core_samples();
+    samples.extend(after_sale::samples());
+    samples
+}
+
+fn core_samples() -> Vec<Command> {
     let usd_currency = Currency {
         code: CurrencyCode::new("USD").unwrap(),
         decimals: 2,
@@ -479,6 +491,13 @@ fn every_command_with_an_id_is_sampled() {
         "DefineTax",
         "SetFiscalPosition",
         "RegisterCustomerGroup",
+        "AuthoriseReturn",
+        "ReceiveReturn",
+        "InspectReturn",
+        "ResolveReturn",
+        "OpenClaim",
+        "ResolveClaim",
+        "AttachDocument",
     ] {
         assert!(sampled.contains(&shaped), "{shaped} is not sampled");
     }

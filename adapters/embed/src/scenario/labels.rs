@@ -17,6 +17,12 @@
 //!    …}` (a removal strategy's target), `{"Payment": …}` and `{"CreditNote": …}` (a
 //!    refund's source) hold one id.
 //!
+//! Returns, claims and documents need nothing more: their ids (`return_id`, `claim_id`,
+//! `document_id`, `supersedes_document_id`, a claim's `document_ids`, the records a claim
+//! or a document is about, a resolution's credit note, order or return) all sit in `*_id`
+//! and `*_ids` keys (the unit test `scenario::id_rule_tests` proves it on the real command
+//! types).
+//!
 //! **Standard locations.** Every warehouse has six locations whose ids the book derives
 //! from the warehouse's id. In a location position (`location_id`, `parent_id`, a stock
 //! move's `from` and `to`, `{"Location": …}`), a label `<warehouse>/<Kind>` with `Kind` one
@@ -172,6 +178,9 @@ impl Labels {
 
 /// The id keys that name what a command is about, most telling first (for step titles).
 const SUBJECT_KEYS: &[&str] = &[
+    "return_id",
+    "claim_id",
+    "document_id",
     "order_id",
     "invoice_id",
     "credit_note_id",

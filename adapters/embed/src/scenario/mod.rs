@@ -5,9 +5,10 @@
 //! to set up, the actors and their roles) and a list of steps. A step is either a command
 //! (the same serde JSON as [`crate::Command`]) with its actor, roles, business time and
 //! expectation (`"ok"`, the events it appends, or the `DomainError` it is refused with), or
-//! a query (an order, a product's stock, an invoice, a customer, a projection…) with the
-//! values expected of it. Ids are readable labels (`"SO-1"`, `"ACME"`), each the same UUID
-//! v5 in every run ([`label_id`]). `docs/scenarios.md` describes the format in full.
+//! a query (an order, a product's stock, an invoice, a customer, a return, a claim, a
+//! document, a projection…) with the values expected of it. Ids are readable labels
+//! (`"SO-1"`, `"ACME"`), each the same UUID v5 in every run ([`label_id`]).
+//! `docs/scenarios.md` describes the format in full.
 //!
 //! ```
 //! let text = r#"{
@@ -29,6 +30,8 @@
 //! # Ok::<(), o2c::scenario::ScenarioError>(())
 //! ```
 
+mod after_sale;
+mod after_sale_reports;
 mod billing;
 mod compare;
 mod format;

@@ -1,6 +1,7 @@
 //! Projection queries: the read models of `o2c::projections` (backlog, fill rate, on-time
-//! shipment, cycle times, receivables aging, DSO, credit holds), rebuilt from the
-//! scenario's log and shown with ids as labels. Lists by customer or product become
+//! shipment, cycle times, receivables aging, DSO, credit holds, returns, open claims,
+//! claim service levels, disputes), rebuilt from the scenario's log and shown with ids as
+//! labels (the after-sale views are in [`super::after_sale_reports`]). Lists by customer or product become
 //! objects keyed by label, so a scenario can expect one customer's figures alone.
 
 use std::collections::BTreeMap;
@@ -15,6 +16,7 @@ use o2c_projections::{
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use super::after_sale_reports;
 use super::labels::Labels;
 use super::query::check_keys;
 use super::views::reason_name;
@@ -29,6 +31,10 @@ pub(crate) const KINDS: &[&str] = &[
     "aging",
     "dso",
     "credit_holds",
+    "returns",
+    "open_claims",
+    "claim_service_levels",
+    "disputes",
 ];
 
 /// A projection query with its dates.
@@ -52,6 +58,14 @@ pub(crate) enum ProjectionQuery {
     Dso { from: NaiveDate, to: NaiveDate },
     /// Orders on credit hold now or at the end of a date.
     CreditHolds { as_of: Option<NaiveDate> },
+    /// Returns received in a period, by reason, product and customer.
+    Returns { from: NaiveDate, to: NaiveDate },
+    /// Claims open now or at the end of a date.
+    OpenClaims { as_of: Option<NaiveDate> },
+    /// Service-level attainment of the claim targets met in a period.
+    ClaimServiceLevels { from: NaiveDate, to: NaiveDate },
+    /// Disputed amounts on hold now or at the end of a date.
+    Disputes { as_of: Option<NaiveDate> },
 }
 
 type FieldError = (String, String);
@@ -104,6 +118,14 @@ pub(crate) fn parse(kind: &str, arg: &Value, field: &str) -> Result<(ProjectionQ
             let as_of = as_of(map)?;
             (ProjectionQuery::CreditHolds { as_of }, dated(as_of))
         }
+        "open_claims" => {
+            let as_of = as_of(map)?;
+            (ProjectionQuery::OpenClaims { as_of }, dated(as_of))
+        }
+        "disputes" => {
+            let as_of = as_of(map)?;
+            (ProjectionQuery::Disputes { as_of }, dated(as_of))
+        }
         "aging" => {
             check_keys(map, field, &["as_of", "buckets"])?;
             let as_of = date(map, "as_of", field)?;
@@ -123,12 +145,14 @@ pub(crate) fn parse(kind: &str, arg: &Value, field: &str) -> Result<(ProjectionQ
             };
             (ProjectionQuery::Aging { as_of, buckets }, dated(as_of))
         }
-        "fill_rate" | "on_time" | "cycle_times" | "dso" => {
+        "fill_rate" | "on_time" | "cycle_times" | "dso" | "returns" | "claim_service_levels" => {
             let (from, to) = period(map, field)?;
             let query = match kind {
                 "fill_rate" => ProjectionQuery::FillRate { from, to },
                 "on_time" => ProjectionQuery::OnTime { from, to },
                 "cycle_times" => ProjectionQuery::CycleTimes { from, to },
+                "returns" => ProjectionQuery::Returns { from, to },
+                "claim_service_levels" => ProjectionQuery::ClaimServiceLevels { from, to },
                 _ => ProjectionQuery::Dso { from, to },
             };
             (query, between(from, to))
@@ -374,6 +398,19 @@ pub(crate) fn answer(
                 count: orders.len(),
                 orders,
             })
+        }
+        ProjectionQuery::Returns { from, to } => {
+            to_value(after_sale_reports::returns(engine.returns(*from, *to), labels))
+        }
+        ProjectionQuery::OpenClaims { as_of } => to_value(after_sale_reports::open_claims(
+            engine.open_claims(*as_of),
+            labels,
+        )),
+        ProjectionQuery::ClaimServiceLevels { from, to } => to_value(after_sale_reports::service_levels(
+            engine.claim_service_levels(*from, *to),
+        )),
+        ProjectionQuery::Disputes { as_of } => {
+            to_value(after_sale_reports::disputes(engine.disputes(*as_of), labels))
         }
     }
 }

@@ -3,17 +3,20 @@
 //! A query is a JSON object with one key, its kind: `{"order": "SO-1"}`, `{"stock":
 //! {"product": "WIDGET", "location": "WH-1/Stock"}}`, `{"invoice": "INV-1"}`,
 //! `{"credit_note": "CN-1"}`, `{"customer": "ACME"}`, `{"payment": "PAY-1"}`,
-//! `{"shipment": "SH-1"}`, or one of the projections (see [`super::projection`]). The
-//! answer is the serde JSON of a view (see [`super::views`] and [`super::billing`]).
+//! `{"shipment": "SH-1"}`, `{"return": "RMA-1"}`, `{"claim": "CLM-1"}`, `{"document":
+//! "DOC-1"}`, or one of the projections (see [`super::projection`]). The answer is the
+//! serde JSON of a view (see [`super::views`], [`super::billing`] and
+//! [`super::after_sale`]).
 
-use chrono::NaiveDate;
+use chrono::{DateTime, Utc};
+use o2c_core::ids::{ClaimId, DocumentId, ReturnId};
 use o2c_core::uuid::Uuid;
 use o2c_core::{Book, CreditNoteId, CustomerId, InvoiceId, OrderId, PaymentId, ProductId, ShipmentId};
 use serde_json::{Map, Value};
 
 use super::labels::Labels;
 use super::projection::{self, ProjectionQuery};
-use super::{billing, views};
+use super::{after_sale, billing, views};
 
 /// A query of a scenario step, its ids resolved.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,6 +39,12 @@ pub(crate) enum Query {
     Payment(PaymentId),
     /// A shipment's quantities.
     Shipment(ShipmentId),
+    /// A return authorisation's lines: authorised, received, inspected, resolved.
+    Return(ReturnId),
+    /// A claim's status, service levels and disputed amount.
+    Claim(ClaimId),
+    /// A document reference: kind, subject, current or superseded, expiry.
+    Document(DocumentId),
     /// A projection's report.
     Projection(ProjectionQuery),
 }
@@ -52,6 +61,9 @@ pub(crate) const DOMAIN_KINDS: &[&str] = &[
     "customer",
     "payment",
     "shipment",
+    "return",
+    "claim",
+    "document",
 ];
 
 fn id_text<'v>(value: &'v Value, field: &str) -> Result<&'v str, FieldError> {
@@ -108,6 +120,18 @@ pub(crate) fn parse(value: &Value, labels: &mut Labels) -> Result<(Query, String
         "shipment" => {
             let text = id_text(arg, &field)?;
             (Query::Shipment(ShipmentId(labels.resolve(text))), title(text))
+        }
+        "return" => {
+            let text = id_text(arg, &field)?;
+            (Query::Return(ReturnId(labels.resolve(text))), title(text))
+        }
+        "claim" => {
+            let text = id_text(arg, &field)?;
+            (Query::Claim(ClaimId(labels.resolve(text))), title(text))
+        }
+        "document" => {
+            let text = id_text(arg, &field)?;
+            (Query::Document(DocumentId(labels.resolve(text))), title(text))
         }
         "stock" => stock(arg, &field, labels)?,
         other if projection::KINDS.contains(&other) => {
@@ -171,13 +195,16 @@ pub(crate) fn check_keys(map: &Map<String, Value>, field: &str, allowed: &[&str]
 }
 
 /// Answers a query on the book (and, for projections, on the log the book was folded
-/// from). `today` is the scenario's current business date. `Err` says what is missing.
+/// from). `now` is the scenario's current business time (claims are measured against
+/// their service levels then; its date is the day overdue amounts and expiries are
+/// judged on). `Err` says what is missing.
 pub(crate) fn answer(
     query: &Query,
     engine: &crate::Engine,
     labels: &Labels,
-    today: NaiveDate,
+    now: DateTime<Utc>,
 ) -> Result<Value, String> {
+    let today = now.date_naive();
     let on_book = |f: &dyn Fn(&Book) -> Result<Value, String>| engine.read(f);
     match query {
         Query::Order(id) => on_book(&|book| views::order(book, labels, *id)),
@@ -190,6 +217,9 @@ pub(crate) fn answer(
         Query::Customer(id) => on_book(&|book| billing::customer(book, labels, *id, today)),
         Query::Payment(id) => on_book(&|book| billing::payment(book, labels, *id)),
         Query::Shipment(id) => on_book(&|book| views::shipment(book, labels, *id)),
+        Query::Return(id) => on_book(&|book| after_sale::return_authorisation(book, labels, *id)),
+        Query::Claim(id) => on_book(&|book| after_sale::claim(book, labels, *id, now)),
+        Query::Document(id) => on_book(&|book| after_sale::document(book, labels, *id, today)),
         Query::Projection(query) => projection::answer(query, engine, labels, today),
     }
 }

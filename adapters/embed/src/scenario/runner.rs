@@ -115,12 +115,10 @@ pub(crate) fn run(scenario: &Scenario) -> ScenarioReport {
                 let request = request(command.command_id, &command.actor, now, command.command.clone());
                 command_outcome(&engine, labels, request, &command.expect)
             }
-            StepKind::Query { query, expect } => {
-                match query::answer(query, &engine, labels, now.date_naive()) {
-                    Ok(actual) => compare::compare(expect, &actual),
-                    Err(missing) => vec![Difference::new("$", compare::show(expect), missing)],
-                }
-            }
+            StepKind::Query { query, expect } => match query::answer(query, &engine, labels, now) {
+                Ok(actual) => compare::compare(expect, &actual),
+                Err(missing) => vec![Difference::new("$", compare::show(expect), missing)],
+            },
         };
         steps.push(StepReport {
             number: step.number,
