@@ -92,11 +92,21 @@ pub struct SledStore {
     commands: sled::Tree,
     meta: sled::Tree,
     durability: Durability,
+    /// sled's data file, opened again to force its written pages to the medium (see
+    /// [`SledStore::sync`]).
+    data_file: std::fs::File,
 }
 
 fn backend(e: sled::Error) -> StoreError {
     StoreError::Backend(Box::new(e))
 }
+
+fn backend_io(e: std::io::Error) -> StoreError {
+    StoreError::Backend(Box::new(e))
+}
+
+/// The file sled 0.34 keeps its log and pages in, inside the data directory.
+const DATA_FILE: &str = "db";
 
 /// Why a transaction refused to write.
 enum Refusal {
@@ -139,6 +149,7 @@ impl SledStore {
             meta: db.open_tree(META_TREE).map_err(backend)?,
             db,
             durability: options.durability,
+            data_file: std::fs::File::open(path.as_ref().join(DATA_FILE)).map_err(backend_io)?,
         };
         store.check_format()?;
         Ok(OpeningStore {
@@ -185,6 +196,16 @@ impl SledStore {
             }));
         }
         Ok(head)
+    }
+
+    /// Makes everything written so far durable: sled's flush writes its buffers, but on
+    /// Linux it only asks for the written range to reach the device
+    /// (`sync_file_range`), which neither empties the device's write cache nor records
+    /// the file's new size, so a power loss could still lose acknowledged writes. The
+    /// `fdatasync` of the data file that follows does both.
+    fn sync(&self) -> Result<(), StoreError> {
+        self.db.flush().map_err(backend)?;
+        self.data_file.sync_data().map_err(backend_io)
     }
 
     /// Another tree of the same database, for data kept beside the log (the projections
@@ -337,7 +358,7 @@ impl EventStore for SledStore {
             Err(TransactionError::Storage(e)) => return Err(backend(e)),
         }
         if self.durability == Durability::Immediate {
-            self.db.flush().map_err(backend)?;
+            self.sync()?;
         }
         Ok(new_head)
     }
@@ -375,6 +396,6 @@ impl EventStore for SledStore {
     }
 
     fn flush(&self) -> Result<(), StoreError> {
-        self.db.flush().map(|_| ()).map_err(backend)
+        self.sync()
     }
 }
