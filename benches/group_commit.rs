@@ -11,12 +11,15 @@
 #[allow(dead_code)]
 #[path = "../examples/workload/driver.rs"]
 mod driver;
+#[allow(dead_code)]
+#[path = "common/sled_run.rs"]
+mod sled_run;
 
 use std::time::Duration;
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use driver::{Recorder, Workload, WorkloadError};
-use o2c::{Durability, Engine, SledOptions};
+use criterion::{Criterion, criterion_group, criterion_main};
+use driver::WorkloadError;
+use sled_run::bench_on_sled;
 
 /// Orders each submitter runs per iteration.
 const ORDERS_PER_SUBMITTER: u64 = 4;
@@ -31,46 +34,21 @@ fn group_commit(c: &mut Criterion) {
 }
 
 fn run(c: &mut Criterion, submitters: usize) -> Result<(), WorkloadError> {
-    let dir = tempfile::tempdir()?;
-    let options = SledOptions {
-        durability: Durability::Immediate,
-        ..SledOptions::default()
-    };
-    let engine = Engine::open_with(dir.path(), options)?;
-    let workload = Workload::set_up(&engine)?;
     let chunk = ORDERS_PER_SUBMITTER * submitters as u64;
-    let mut next = 0u64;
-    let mut all = Recorder::new(true);
-    let mut failure: Option<WorkloadError> = None;
-    let mut group = c.benchmark_group("group_commit");
-    group.throughput(Throughput::Elements(chunk));
-    group.bench_function(format!("{submitters}_submitters"), |b| {
-        b.iter_custom(|iterations| {
-            let orders = iterations * chunk;
-            match workload.run_orders(&engine, next, orders, submitters, true) {
-                Ok((recorder, elapsed)) => {
-                    next += orders;
-                    all.merge(recorder);
-                    elapsed
-                }
-                Err(e) => {
-                    failure.get_or_insert(e);
-                    Duration::ZERO
-                }
-            }
-        });
-    });
-    group.finish();
-    if let Some(e) = failure {
-        return Err(e);
-    }
-    let verdict = workload.verify(&engine, next)?;
+    let mut run = bench_on_sled(
+        c,
+        "group_commit",
+        &format!("{submitters}_submitters"),
+        submitters,
+        chunk,
+    )?;
     eprintln!(
-        "group_commit/{submitters}_submitters: command latency p50 {:?}, p99 {:?}; {verdict}",
-        all.quantile(0.50).unwrap_or_default(),
-        all.quantile(0.99).unwrap_or_default(),
+        "group_commit/{submitters}_submitters: command latency p50 {:?}, p99 {:?}; {}",
+        run.latencies.quantile(0.50).unwrap_or_default(),
+        run.latencies.quantile(0.99).unwrap_or_default(),
+        run.verdict,
     );
-    engine.close()?;
+    run.engine.close()?;
     Ok(())
 }
 
