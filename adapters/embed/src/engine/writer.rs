@@ -1,7 +1,9 @@
 //! The single writer and group commit.
 //!
-//! Every `execute` call queues its request and then waits for the writer lock. Whoever
-//! holds the lock drains the queue (up to [`EngineOptions::max_batch`](super::EngineOptions::max_batch) requests) and
+//! Every `execute` call queues its request; if the writer lock is free it takes it and
+//! leads, otherwise it waits on its own channel, which brings either its answer or the
+//! turn to lead (a leader that finishes a batch wakes the caller of the oldest queued
+//! request, and no one else). The leader drains the queue (up to [`EngineOptions::max_batch`](super::EngineOptions::max_batch) requests) and
 //! processes it as one batch:
 //!
 //! 1. each request in turn: the idempotency check (against the store, then against the
@@ -24,8 +26,9 @@
 //! from what the log really holds (so readers no longer see the failed batch) and refuses
 //! every later command until it is reopened.
 
-use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
-use std::sync::{PoisonError, RwLockWriteGuard};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TryRecvError, sync_channel};
+use std::sync::{PoisonError, RwLockWriteGuard, TryLockError};
+use std::time::Duration;
 
 use chrono::Utc;
 use o2c_core::store::CommandRecord;
@@ -34,10 +37,22 @@ use o2c_projections::{ProjectionStore, Projections};
 
 use super::{Engine, Error, Outcome, State};
 
+/// The longest a waiting caller sleeps before it checks the writer lock itself (a safety
+/// net: a leader hands the next batch over to a waiting caller when it finishes).
+const WAIT_LIMIT: Duration = Duration::from_millis(20);
+
+/// What a waiting caller is sent.
+pub(super) enum Turn {
+    /// Its command's outcome.
+    Answer(Result<Outcome, Error>),
+    /// The writer is free and requests are queued: lead the next batch.
+    Lead,
+}
+
 /// A request waiting for the writer, and where its answer goes.
 pub(super) struct Pending {
     request: Request,
-    reply: SyncSender<Result<Outcome, Error>>,
+    reply: SyncSender<Turn>,
 }
 
 /// The single writer's own state.
@@ -91,19 +106,42 @@ impl Engine {
     /// many threads at once: concurrent commands are written in groups with one flush
     /// each (group commit); every caller is answered once its command is durable.
     pub fn execute(&self, request: Request) -> Result<Outcome, Error> {
-        let (reply, answer) = sync_channel(1);
+        let (reply, answer) = sync_channel(2);
         self.queue().push(Pending { request, reply });
         loop {
-            let mut writer = self.writer();
-            match answer.try_recv() {
-                Ok(result) => return result,
-                Err(TryRecvError::Disconnected) => return Err(lost()),
-                Err(TryRecvError::Empty) => self.run_batch(&mut writer),
+            // Lead a batch if nobody is writing; otherwise wait on the own channel, which
+            // brings either the answer or, from the leader that just finished, the turn to
+            // lead. A caller whose command was answered returns at once instead of
+            // queueing for the lock; one caller is woken to lead each next batch.
+            let writer = match self.shared.writer.try_lock() {
+                Ok(writer) => Some(writer),
+                Err(TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
+                Err(TryLockError::WouldBlock) => None,
+            };
+            if let Some(mut writer) = writer {
+                if let Some(result) = answered(&answer) {
+                    return result;
+                }
+                self.run_batch(&mut writer);
+                drop(writer);
+                self.hand_over();
+                if let Some(result) = answered(&answer) {
+                    return result;
+                }
+                continue;
             }
-            drop(writer);
-            if let Some(result) = answered(&answer) {
-                return result;
+            match answer.recv_timeout(WAIT_LIMIT) {
+                Ok(Turn::Answer(result)) => return result,
+                Ok(Turn::Lead) | Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => return Err(lost()),
             }
+        }
+    }
+
+    /// After a batch: wakes the caller of the oldest queued request to lead the next one.
+    fn hand_over(&self) {
+        if let Some(next) = self.queue().first() {
+            let _ = next.reply.try_send(Turn::Lead);
         }
     }
 
@@ -127,9 +165,9 @@ impl Engine {
         }
         if let Some(reason) = &writer.halted {
             for pending in batch {
-                let _ = pending.reply.send(Err(Error::Halted {
+                let _ = pending.reply.send(Turn::Answer(Err(Error::Halted {
                     reason: reason.clone(),
-                }));
+                })));
             }
             return;
         }
@@ -197,7 +235,7 @@ impl Engine {
                     }
                 },
             };
-            let _ = pending.reply.send(result);
+            let _ = pending.reply.send(Turn::Answer(result));
         }
     }
 
@@ -289,12 +327,16 @@ impl Engine {
     }
 }
 
-/// The answer, if the writer has sent it.
-fn answered(answer: &Receiver<Result<Outcome, Error>>) -> Option<Result<Outcome, Error>> {
-    match answer.try_recv() {
-        Ok(result) => Some(result),
-        Err(TryRecvError::Disconnected) => Some(Err(lost())),
-        Err(TryRecvError::Empty) => None,
+/// The answer, if the writer has sent it (a turn to lead is dropped: the caller is about
+/// to take or has taken the lock).
+fn answered(answer: &Receiver<Turn>) -> Option<Result<Outcome, Error>> {
+    loop {
+        match answer.try_recv() {
+            Ok(Turn::Answer(result)) => return Some(result),
+            Ok(Turn::Lead) => {}
+            Err(TryRecvError::Disconnected) => return Some(Err(lost())),
+            Err(TryRecvError::Empty) => return None,
+        }
     }
 }
 
