@@ -90,7 +90,7 @@ use o2c::{
 };
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
-use proptest::test_runner::{Config, TestRunner};
+use proptest::test_runner::TestRunner;
 use support::{World, dec, details, person, usd};
 
 const ROUNDING: RoundingRule = RoundingRule::HalfAwayFromZero;
@@ -1800,24 +1800,13 @@ fn play(ops: &[Op]) -> Sim {
     sim
 }
 
-/// 64 cases (`PROPTEST_CASES` overrides it for a longer hunt).
-fn config() -> Config {
-    Config {
-        cases: std::env::var("PROPTEST_CASES")
-            .ok()
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(64),
-        failure_persistence: None,
-        ..Config::default()
-    }
-}
-
 fn ops() -> impl Strategy<Value = Vec<Op>> {
     prop::collection::vec(op(), 1..=40)
 }
 
 proptest! {
-    #![proptest_config(config())]
+    // 64 cases (`PROPTEST_CASES` overrides it for a longer hunt).
+    #![proptest_config(support::proptest_config(64))]
 
     #[test]
     fn receivables_statements_settlements_and_numbers_stay_consistent(ops in ops()) {

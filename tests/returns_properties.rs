@@ -57,7 +57,7 @@ use o2c::warehouse::{ConfigureWarehouse, ReservationPolicy};
 use o2c::{Book, Command, CustomerId, Error, InvoiceId, OrderId, ProductId};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
-use proptest::test_runner::{Config, TestRunner};
+use proptest::test_runner::TestRunner;
 use support::{World, details, usd};
 
 const LOTS: [&str; 3] = ["L1", "L2", "L3"];
@@ -903,24 +903,13 @@ fn play(ops: &[Op]) -> Sim {
     sim
 }
 
-/// 64 cases (`PROPTEST_CASES` overrides it for a longer hunt).
-fn config() -> Config {
-    Config {
-        cases: std::env::var("PROPTEST_CASES")
-            .ok()
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(64),
-        failure_persistence: None,
-        ..Config::default()
-    }
-}
-
 fn ops() -> impl Strategy<Value = Vec<Op>> {
     prop::collection::vec(op(), 1..50)
 }
 
 proptest! {
-    #![proptest_config(config())]
+    // 64 cases (`PROPTEST_CASES` overrides it for a longer hunt).
+    #![proptest_config(support::proptest_config(64))]
 
     #[test]
     fn returns_stay_within_shipments_credits_within_receipts_and_stock_is_conserved(ops in ops()) {

@@ -85,7 +85,7 @@ use o2c::{
 };
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
-use proptest::test_runner::{Config, TestRunner};
+use proptest::test_runner::TestRunner;
 use support::{COMPANY, World, dec, details, usd};
 
 // --- the world --------------------------------------------------------------------------------
@@ -1840,24 +1840,13 @@ fn play(ops: &[Op]) -> Sim {
     sim
 }
 
-/// 192 cases (`PROPTEST_CASES` overrides it for a longer hunt).
-fn config() -> Config {
-    Config {
-        cases: std::env::var("PROPTEST_CASES")
-            .ok()
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(192),
-        failure_persistence: None,
-        ..Config::default()
-    }
-}
-
 fn ops() -> impl Strategy<Value = Vec<Op>> {
     prop::collection::vec(op(), 1..100)
 }
 
 proptest! {
-    #![proptest_config(config())]
+    // 192 cases (`PROPTEST_CASES` overrides it for a longer hunt).
+    #![proptest_config(support::proptest_config(192))]
 
     #[test]
     fn stock_is_conserved_reserved_within_quantities_and_folded_exactly_once(ops in ops()) {

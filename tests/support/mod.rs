@@ -254,3 +254,17 @@ impl World {
         }
     }
 }
+
+/// A property test's configuration: `cases` cases unless `PROPTEST_CASES` asks for another
+/// number (a longer hunt), and no persisted failures: a failure is reported with its shrunk
+/// sequence and becomes a named test.
+pub fn proptest_config(cases: u32) -> proptest::test_runner::Config {
+    proptest::test_runner::Config {
+        cases: std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(cases),
+        failure_persistence: None,
+        ..proptest::test_runner::Config::default()
+    }
+}
