@@ -24,6 +24,7 @@ use o2c::{
     Book, Commit, Engine, Error, EventStore, Head, MemoryStore, RecordedEvent, SledOptions, SledStore,
     StoreError, StreamId,
 };
+use o2c_sled::StoredCommit;
 use support::child::{child_dir, run_child_until_killed};
 use support::{Harness, World, dec, usd};
 
@@ -212,16 +213,27 @@ fn write_log(dir: &Path) -> Head {
     head
 }
 
-/// Rewrites the stored record at `position` through sled itself (so sled's own checksums
-/// stay valid: only o2c's hash chain can notice).
+/// Rewrites the stored record at `position` in the event file (its frame's checksum is
+/// recomputed, so only o2c's hash chain can notice).
 fn rewrite_record(dir: &Path, position: u64, edit: impl FnOnce(&mut Vec<u8>)) {
-    let db = sled::open(dir).unwrap();
-    let log = db.open_tree(o2c_sled::LOG_TREE).unwrap();
-    let key = position.to_be_bytes();
-    let mut bytes = log.get(key).unwrap().unwrap().to_vec();
-    edit(&mut bytes);
-    log.insert(key, bytes).unwrap();
-    db.flush().unwrap();
+    edit_log(dir, |commits| edit(record_at(commits, position)));
+}
+
+/// Rewrites the event file with its commands edited by `edit`.
+fn edit_log(dir: &Path, edit: impl FnOnce(&mut Vec<StoredCommit>)) {
+    let mut commits = o2c_sled::read_commits(dir).unwrap();
+    edit(&mut commits);
+    commits.retain(|c| !c.records.is_empty());
+    o2c_sled::write_commits(dir, &commits).unwrap();
+}
+
+/// The stored record at `position` among `commits`.
+fn record_at(commits: &mut [StoredCommit], position: u64) -> &mut Vec<u8> {
+    commits
+        .iter_mut()
+        .flat_map(|c| c.records.iter_mut())
+        .nth(position as usize - 1)
+        .unwrap()
 }
 
 fn open_error(dir: &Path) -> IntegrityError {
@@ -347,11 +359,14 @@ fn the_documented_canonical_encoding_reproduces_every_hash() {
 fn a_missing_event_is_reported_where_the_gap_starts() {
     let dir = tempfile::tempdir().unwrap();
     write_log(dir.path());
-    {
-        let db = sled::open(dir.path()).unwrap();
-        db.open_tree("log").unwrap().remove(6u64.to_be_bytes()).unwrap();
-        db.flush().unwrap();
-    }
+    edit_log(dir.path(), |commits| {
+        let (mut seen, mut i) = (0, 0);
+        while seen + commits[i].records.len() < 6 {
+            seen += commits[i].records.len();
+            i += 1;
+        }
+        commits[i].records.remove(6 - seen - 1);
+    });
     let error = open_error(dir.path());
     assert_eq!(
         (error.position, error.problem),
@@ -360,20 +375,45 @@ fn a_missing_event_is_reported_where_the_gap_starts() {
 }
 
 #[test]
-fn a_dropped_tail_is_caught_by_the_head_marker() {
+fn a_dropped_tail_is_caught_by_the_head_record() {
     let dir = tempfile::tempdir().unwrap();
     let head = write_log(dir.path());
-    {
-        let db = sled::open(dir.path()).unwrap();
-        db.open_tree("log")
-            .unwrap()
-            .remove(head.position.to_be_bytes())
-            .unwrap();
-        db.flush().unwrap();
-    }
+    edit_log(dir.path(), |commits| {
+        commits.last_mut().unwrap().records.pop();
+    });
     let error = open_error(dir.path());
     assert_eq!(error.problem, IntegrityProblem::HeadMismatch);
     assert_eq!(error.position, head.position - 1);
+}
+
+#[test]
+fn an_interrupted_last_append_is_cut_off_and_the_log_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let head = write_log(dir.path());
+    let path = dir.path().join(o2c_sled::event_file::EVENT_FILE);
+    let whole = std::fs::read(&path).unwrap();
+    // A frame of 200 bytes of which only 30 reached the file.
+    let mut torn = whole.clone();
+    torn.extend_from_slice(&200u32.to_le_bytes());
+    torn.extend_from_slice(&[7; 26]);
+    std::fs::write(&path, &torn).unwrap();
+    let engine = Engine::open(dir.path()).unwrap();
+    assert_eq!(engine.head(), head);
+    engine.close().unwrap();
+    assert_eq!(std::fs::read(&path).unwrap(), whole, "the torn frame is gone");
+}
+
+#[test]
+fn a_torn_frame_before_the_head_record_is_damage_not_an_interrupted_append() {
+    let dir = tempfile::tempdir().unwrap();
+    let head = write_log(dir.path());
+    let path = dir.path().join(o2c_sled::event_file::EVENT_FILE);
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes.truncate(bytes.len() - 10);
+    std::fs::write(&path, &bytes).unwrap();
+    let error = open_error(dir.path());
+    assert_eq!(error.problem, IntegrityProblem::HeadMismatch);
+    assert!(error.position < head.position);
 }
 
 /// A prepared commit for a fresh command against `book`.

@@ -647,13 +647,12 @@ fn write_current_fixture() {
     let engine = std::mem::replace(&mut w.h.engine, Engine::in_memory());
     engine.close().unwrap();
 
-    let db = sled::open(dir.path()).unwrap();
-    let log = db.open_tree(o2c_sled::LOG_TREE).unwrap();
     let mut out = String::new();
-    for entry in log.iter() {
-        let (_, value) = entry.unwrap();
-        out.push_str(std::str::from_utf8(&value).unwrap());
-        out.push('\n');
+    for commit in o2c_sled::read_commits(dir.path()).unwrap() {
+        for record in commit.records {
+            out.push_str(std::str::from_utf8(&record).unwrap());
+            out.push('\n');
+        }
     }
     std::fs::write(&path, out).unwrap();
 }

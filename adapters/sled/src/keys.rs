@@ -1,15 +1,12 @@
-//! Tree names and the byte layout of keys and index values (see the crate docs' table).
+//! The sled side of the store: tree and key names, the head record, and the byte layout of
+//! the first format's index values (read when such a directory is converted).
 
-use o2c_core::store::CommandRecord;
-use o2c_core::{Hash, Head, StreamId};
+use o2c_core::store::{CommandRecord, StoreError};
+use o2c_core::{Hash, Head};
 use uuid::Uuid;
 
-/// The global log: position -> stored event record.
-pub const LOG_TREE: &str = "log";
-/// The stream index: stream id, 0x00, stream version -> position.
-pub const STREAMS_TREE: &str = "streams";
-/// The command index: command id -> fingerprint, first position, event count.
-pub const COMMANDS_TREE: &str = "commands";
+use crate::backend;
+
 /// Store metadata: head and format.
 pub const META_TREE: &str = "meta";
 /// Key of the head record in [`META_TREE`].
@@ -17,26 +14,19 @@ pub const HEAD_KEY: &[u8] = b"head";
 /// Key of the format marker in [`META_TREE`].
 pub const FORMAT_KEY: &[u8] = b"format";
 /// The format marker this build writes and reads.
-pub const FORMAT: &[u8] = b"o2c-sled/1";
+pub const FORMAT: &[u8] = b"o2c-sled/2";
 
-pub(crate) fn position_key(position: u64) -> [u8; 8] {
-    position.to_be_bytes()
-}
+/// The first format's marker: the log and its indexes in sled trees.
+pub(crate) const FORMAT_1: &[u8] = b"o2c-sled/1";
+/// The first format's log: position (u64 BE) -> stored record.
+pub(crate) const LOG_TREE_1: &str = "log";
+/// The first format's command index: command id -> [`decode_command`].
+pub(crate) const COMMANDS_TREE_1: &str = "commands";
+/// The first format's trees, all dropped once converted.
+pub(crate) const FORMAT_1_TREES: [&str; 3] = [LOG_TREE_1, "streams", COMMANDS_TREE_1];
 
 pub(crate) fn position(bytes: &[u8]) -> Option<u64> {
     Some(u64::from_be_bytes(bytes.try_into().ok()?))
-}
-
-pub(crate) fn stream_prefix(stream: &StreamId) -> Vec<u8> {
-    let mut key = stream.to_string().into_bytes();
-    key.push(0);
-    key
-}
-
-pub(crate) fn stream_key(stream: &StreamId, version: u64) -> Vec<u8> {
-    let mut key = stream_prefix(stream);
-    key.extend_from_slice(&version.to_be_bytes());
-    key
 }
 
 pub(crate) fn encode_head(head: Head) -> [u8; 40] {
@@ -53,6 +43,27 @@ pub(crate) fn decode_head(bytes: &[u8]) -> Option<Head> {
     Some(Head { position, hash })
 }
 
+/// The head record in `meta` (the empty head when there is none).
+pub(crate) fn stored_head(meta: &sled::Tree) -> Result<Head, StoreError> {
+    match meta.get(HEAD_KEY).map_err(backend)? {
+        None => Ok(Head::default()),
+        Some(bytes) => decode_head(&bytes).ok_or_else(|| {
+            crate::integrity(
+                0,
+                o2c_core::codec::IntegrityProblem::Undecodable("the head record is malformed".into()),
+            )
+        }),
+    }
+}
+
+/// Writes the head record (made durable by sled's next flush).
+pub(crate) fn store_head(meta: &sled::Tree, head: Head) -> Result<(), StoreError> {
+    meta.insert(HEAD_KEY, encode_head(head).as_slice())
+        .map_err(backend)?;
+    Ok(())
+}
+
+#[cfg(test)]
 pub(crate) fn encode_command(fingerprint: Hash, first_position: u64, event_count: u32) -> [u8; 44] {
     let mut out = [0u8; 44];
     out[..32].copy_from_slice(&fingerprint.0);
@@ -74,7 +85,6 @@ pub(crate) fn decode_command(command_id: Uuid, bytes: &[u8]) -> Option<CommandRe
 #[cfg(test)]
 mod tests {
     use super::*;
-    use o2c_core::StreamKind;
 
     #[test]
     fn records_round_trip() {
@@ -90,12 +100,5 @@ mod tests {
             (7, 3, head.hash)
         );
         assert_eq!(decode_head(b"short"), None);
-    }
-
-    #[test]
-    fn stream_keys_sort_by_version_within_a_stream() {
-        let s = StreamId::new(StreamKind::Order, Uuid::from_u128(1));
-        assert!(stream_key(&s, 2) < stream_key(&s, 10));
-        assert!(stream_key(&s, 1).starts_with(&stream_prefix(&s)));
     }
 }

@@ -1,65 +1,83 @@
-//! # o2c-sled: the durable event store on sled
+//! # o2c-sled: the durable event store
 //!
-//! [`SledStore`] implements o2c's [`EventStore`] port on an embedded [sled] database. It is
-//! the default store behind `o2c::Engine::open`. It is **for** one process owning one data
+//! [`SledStore`] implements o2c's [`EventStore`] port for one data directory. It is the
+//! default store behind `o2c::Engine::open`. It is **for** one process owning one data
 //! directory: sled locks the directory, and o2c's single writer decides commands one after
 //! another. It is **not** a server: a service that outgrows one machine needs a
 //! server-grade implementation of the same port.
 //!
-//! ## Layout (format `o2c-sled/1`)
+//! ## Layout (format `o2c-sled/2`)
 //!
-//! | tree       | key                                   | value                                     |
-//! |------------|---------------------------------------|-------------------------------------------|
-//! | `log`      | position, u64 big-endian              | the event's stored JSON record            |
-//! | `streams`  | stream id text, `0x00`, version (u64 BE) | position (u64 BE)                      |
-//! | `commands` | command id (16 bytes)                 | fingerprint (32) · first position (u64 BE) · event count (u32 BE) |
-//! | `meta`     | `head`                                | head position (u64 BE) · head hash (32)  |
-//! | `meta`     | `format`                              | `o2c-sled/1`                              |
+//! | where | what |
+//! |---|---|
+//! | `events.log` | the log: one frame per append, each holding whole commands and their events' stored JSON records ([`event_file`]) |
+//! | sled tree `meta`, key `format` | `o2c-sled/2` |
+//! | sled tree `meta`, key `head` | a head the log has reached: position (u64 BE) · hash (32); written after each append is durable |
+//! | other sled trees | data kept beside the log, such as the projections ([`SledStore::open_tree`]) |
 //!
-//! One command's events, their index entries, the command record and the new head are
-//! written in one multi-tree transaction that first checks the stored head against the
-//! writer's expected position: positions come from that head record, never from sled's
-//! `generate_id`, so they are gapless.
+//! The stream index and the command index are kept in memory: opening builds them in the
+//! same pass that verifies the log, and every append extends them. The log is an
+//! append-only file rather than sled trees because a sled transaction over four trees cost
+//! about 140 µs of CPU per command and sled's flush added a device round trip of its own
+//! before the `fdatasync` that makes it power-loss safe (see `docs/performance.md`); one
+//! frame written and synced is one round trip.
+//!
+//! A data directory of the first format (`o2c-sled/1`: the log and its indexes in sled
+//! trees) is converted when it is opened: its records are copied byte for byte into the
+//! event file, which is synced and renamed into place before the marker changes, so an
+//! interrupted conversion starts again on the next open.
 //!
 //! ## Durability
 //!
-//! With [`Durability::Immediate`] (the default) every append is flushed (written and
-//! fsynced) before it is acknowledged. With [`Durability::Buffered`] sled flushes in the
-//! background every few milliseconds; an acknowledged append may be lost in a crash, but
-//! never half of one: recovery always yields a prefix of whole transactions.
+//! With [`Durability::Immediate`] (the default) every append is written and `fdatasync`ed
+//! before it is acknowledged. With [`Durability::Buffered`] a background thread syncs the
+//! file every few milliseconds; an acknowledged append may be lost in a crash, but never
+//! half of one: a frame that was not completely written is dropped on opening, so recovery
+//! always yields a prefix of whole appends.
 //!
 //! ## Opening
 //!
 //! [`SledStore::open`] reads the whole log, decodes every record, recomputes every hash and
-//! checks every link, and compares the last event with the head record. Anything altered,
-//! missing or torn is reported as [`StoreError::Integrity`] naming the first bad position.
+//! checks every link, and checks the head record against the log. Anything altered,
+//! missing or damaged is reported as [`StoreError::Integrity`] naming the first bad
+//! position. Only an incomplete last frame past the head record is repaired (cut off).
 
+pub mod event_file;
+mod flusher;
+mod index;
 mod keys;
+mod migrate;
 
-use std::path::Path;
+use std::fs::{File, OpenOptions};
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError, RwLock, RwLockReadGuard};
 use std::time::{Duration, Instant};
 
-use o2c_core::codec;
+use o2c_core::codec::{self, IntegrityError, IntegrityProblem};
 use o2c_core::envelope::ChainVerifier;
 use o2c_core::store::{CommandRecord, EventIter, EventStore, StoreError, check_batch};
 use o2c_core::{Commit, Head, RecordedEvent, StreamId};
-use sled::Transactional;
-use sled::transaction::{ConflictableTransactionError, TransactionError};
 use uuid::Uuid;
 
-pub use keys::{COMMANDS_TREE, FORMAT, FORMAT_KEY, HEAD_KEY, LOG_TREE, META_TREE, STREAMS_TREE};
+use event_file::{EVENT_FILE, FrameBuilder, FrameReader, Next};
+use flusher::Flusher;
+use index::{Index, RecordAt};
+
+pub use event_file::{StoredCommit, read_commits, write_commits};
+pub use keys::{FORMAT, FORMAT_KEY, HEAD_KEY, META_TREE};
 
 /// When an append counts as done.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Durability {
-    /// Flushed to disk (fsync) before the append returns. The default.
+    /// Written and `fdatasync`ed before the append returns. The default.
     #[default]
     Immediate,
-    /// Acknowledged once in sled's memory; sled flushes every `flush_every_ms`
-    /// milliseconds. Faster; a crash may lose the appends of the last interval (whole
-    /// commands only, never part of one).
+    /// Acknowledged once written to the operating system; a background thread syncs the
+    /// file every `flush_every_ms` milliseconds. Faster; a crash may lose the appends of
+    /// the last interval (whole appends only, never part of one).
     Buffered {
-        /// Background flush interval in milliseconds.
+        /// Background sync interval in milliseconds.
         flush_every_ms: u64,
     },
 }
@@ -84,34 +102,35 @@ impl Default for SledOptions {
     }
 }
 
-/// The event store on sled.
+/// The durable event store: the log in the event file, its head record and the data kept
+/// beside it in sled.
 pub struct SledStore {
     db: sled::Db,
-    log: sled::Tree,
-    streams: sled::Tree,
-    commands: sled::Tree,
     meta: sled::Tree,
+    /// The event file, read and written at explicit offsets.
+    file: Arc<File>,
+    index: Arc<RwLock<Index>>,
+    /// The writer's lock, and the end of the file (where the next frame goes).
+    end: Mutex<u64>,
     durability: Durability,
-    /// sled's data file, opened again to force its written pages to the medium (see
-    /// [`SledStore::sync`]).
-    data_file: std::fs::File,
+    /// Syncs the file in the background when buffered.
+    flusher: Option<Flusher>,
 }
 
-fn backend(e: sled::Error) -> StoreError {
+pub(crate) fn backend(e: sled::Error) -> StoreError {
     StoreError::Backend(Box::new(e))
 }
 
-fn backend_io(e: std::io::Error) -> StoreError {
+pub(crate) fn backend_io(e: std::io::Error) -> StoreError {
     StoreError::Backend(Box::new(e))
 }
 
-/// The file sled 0.34 keeps its log and pages in, inside the data directory.
-const DATA_FILE: &str = "db";
+pub(crate) fn integrity(position: u64, problem: IntegrityProblem) -> StoreError {
+    StoreError::Integrity(IntegrityError { position, problem })
+}
 
-/// Why a transaction refused to write.
-enum Refusal {
-    Conflict { actual: u64 },
-    Duplicate(Uuid),
+fn undecodable(position: u64, what: String) -> StoreError {
+    integrity(position, IntegrityProblem::Undecodable(what))
 }
 
 impl SledStore {
@@ -131,89 +150,122 @@ impl SledStore {
     }
 
     /// Opens (or creates) the store in `path` without reading the log yet, so that data
-    /// kept beside the log (projections) can be loaded before the one verifying pass.
+    /// kept beside the log (projections) can be loaded before the one verifying pass. A
+    /// directory of the first format is converted here (see the crate docs).
     pub fn begin_open(path: impl AsRef<Path>, options: SledOptions) -> Result<OpeningStore, StoreError> {
         let started = Instant::now();
-        let flush_every_ms = match options.durability {
-            Durability::Immediate => Some(500),
-            Durability::Buffered { flush_every_ms } => Some(flush_every_ms.max(1)),
-        };
-        let config = sled::Config::new()
-            .path(path.as_ref())
-            .flush_every_ms(flush_every_ms);
+        let dir = path.as_ref();
+        // sled only holds the head record and the projections; its own background flush
+        // writes them, and the log does not depend on it.
+        let config = sled::Config::new().path(dir).flush_every_ms(Some(500));
         let db = open_waiting_for_lock(&config, options.lock_wait)?;
-        let store = Self {
-            log: db.open_tree(LOG_TREE).map_err(backend)?,
-            streams: db.open_tree(STREAMS_TREE).map_err(backend)?,
-            commands: db.open_tree(COMMANDS_TREE).map_err(backend)?,
-            meta: db.open_tree(META_TREE).map_err(backend)?,
-            db,
-            durability: options.durability,
-            data_file: std::fs::File::open(path.as_ref().join(DATA_FILE)).map_err(backend_io)?,
-        };
-        store.check_format()?;
+        let meta = db.open_tree(META_TREE).map_err(backend)?;
+        let events = dir.join(EVENT_FILE);
+        migrate::prepare(&db, &meta, &events)?;
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&events)
+            .map_err(backend_io)?;
         Ok(OpeningStore {
-            store,
-            path: path.as_ref().display().to_string(),
+            store: Self {
+                db,
+                meta,
+                file: Arc::new(file),
+                index: Arc::default(),
+                end: Mutex::new(0),
+                durability: options.durability,
+                flusher: None,
+            },
+            events,
             started,
         })
     }
 
-    fn check_format(&self) -> Result<(), StoreError> {
-        match self.meta.get(FORMAT_KEY).map_err(backend)? {
-            Some(found) if found.as_ref() == FORMAT => Ok(()),
-            Some(found) => Err(StoreError::IncompatibleFormat {
-                found: String::from_utf8_lossy(&found).into_owned(),
-            }),
-            None if self.log.is_empty() && self.meta.get(HEAD_KEY).map_err(backend)?.is_none() => {
-                self.meta.insert(FORMAT_KEY, FORMAT).map_err(backend)?;
-                self.db.flush().map_err(backend)?;
-                Ok(())
-            }
-            None => Err(StoreError::IncompatibleFormat {
-                found: "data without an o2c format marker".into(),
-            }),
-        }
-    }
-
-    /// Reads the whole log, checking every record and link, and the head marker.
-    fn verify(&self, replay: &mut impl FnMut(&RecordedEvent)) -> Result<Head, StoreError> {
+    /// Reads the whole log, checking every record and link, and the head record; builds the
+    /// indexes; cuts off a torn last frame. Returns the head.
+    fn verify(&mut self, events: &Path, replay: &mut impl FnMut(&RecordedEvent)) -> Result<Head, StoreError> {
+        let marker = self.stored_head()?;
         let mut chain = ChainVerifier::new();
-        for entry in self.log.iter() {
-            let (key, value) = entry.map_err(backend)?;
-            let expected = chain.head().position + 1;
-            let position =
-                keys::position(&key).ok_or_else(|| integrity(expected, "log key is not a position"))?;
-            let event = codec::decode(position, &value)?;
-            chain.check(&event)?;
-            replay(&event);
-        }
+        let mut index = Index::default();
+        let mut reader = FrameReader::open(events)?;
+        let end = loop {
+            let (offset, commits) = match reader.next_frame()? {
+                Next::Frame { offset, commits } => (offset, commits),
+                Next::End => break None,
+                Next::Torn { offset, reason } => break Some((offset, reason)),
+                Next::Damaged { offset, reason } => {
+                    return Err(undecodable(
+                        chain.head().position + 1,
+                        format!("the event file's frame at byte {offset} is damaged: {reason}"),
+                    ));
+                }
+            };
+            let body_offset = reader.body_offset(offset);
+            for commit in commits {
+                let first_position = chain.head().position + 1;
+                for &(start, len) in &commit.records {
+                    let position = chain.head().position + 1;
+                    let event = codec::decode(position, &reader.body()[start..start + len])?;
+                    chain.check(&event)?;
+                    if event.command_id != commit.command_id {
+                        return Err(undecodable(
+                            position,
+                            "the record belongs to another command".into(),
+                        ));
+                    }
+                    if event.position == marker.position && event.hash != marker.hash {
+                        return Err(integrity(position, IntegrityProblem::HeadMismatch));
+                    }
+                    let at = RecordAt {
+                        offset: body_offset + start as u64,
+                        len: len as u32,
+                    };
+                    index.push_event(event.head(), event.stream, at);
+                    replay(&event);
+                }
+                index.push_command(CommandRecord {
+                    command_id: commit.command_id,
+                    fingerprint: commit.fingerprint,
+                    first_position,
+                    event_count: commit.records.len() as u32,
+                });
+            }
+        };
         let head = chain.head();
-        if self.stored_head()? != head {
-            return Err(StoreError::Integrity(codec::IntegrityError {
-                position: head.position,
-                problem: codec::IntegrityProblem::HeadMismatch,
-            }));
+        if marker.position > head.position {
+            return Err(integrity(head.position, IntegrityProblem::HeadMismatch));
         }
+        let size = match end {
+            None => self.file.metadata().map_err(backend_io)?.len(),
+            Some((offset, reason)) => {
+                tracing::warn!(
+                    offset,
+                    reason,
+                    head = head.position,
+                    "cutting off an incomplete last append"
+                );
+                self.file.set_len(offset).map_err(backend_io)?;
+                self.file.sync_all().map_err(backend_io)?;
+                offset
+            }
+        };
+        *self.end.get_mut().unwrap_or_else(PoisonError::into_inner) = size;
+        *self.index.write().unwrap_or_else(PoisonError::into_inner) = index;
         Ok(head)
     }
 
-    /// Makes everything written so far durable: sled's flush writes its buffers, but on
-    /// Linux it only asks for the written range to reach the device
-    /// (`sync_file_range`), which neither empties the device's write cache nor records
-    /// the file's new size, so a power loss could still lose acknowledged writes. The
-    /// `fdatasync` of the data file that follows does both.
-    fn sync(&self) -> Result<(), StoreError> {
-        self.db.flush().map_err(backend)?;
-        self.data_file.sync_data().map_err(backend_io)
+    fn index(&self) -> RwLockReadGuard<'_, Index> {
+        // Nothing panics while holding the lock, so a poisoned one still guards whole data.
+        self.index.read().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Another tree of the same database, for data kept beside the log (the projections
-    /// and their checkpoints). Trees of the log's own layout are refused.
+    /// and their checkpoints). Trees of the store's own layout are refused.
     pub fn open_tree(&self, name: &str) -> Result<sled::Tree, StoreError> {
-        if [LOG_TREE, STREAMS_TREE, COMMANDS_TREE, META_TREE].contains(&name) {
+        if name == META_TREE || keys::FORMAT_1_TREES.contains(&name) {
             return Err(StoreError::MalformedCommit {
-                reason: format!("tree {name} belongs to the event log"),
+                reason: format!("tree {name} belongs to the event store"),
             });
         }
         self.db.open_tree(name).map_err(backend)
@@ -223,22 +275,22 @@ impl SledStore {
     /// compact JSON whose payload text the event's hash covers (see `o2c_core::codec`).
     /// What an auditor exports; events of older schema versions keep their old text here.
     pub fn stored_record(&self, position: u64) -> Result<Option<Vec<u8>>, StoreError> {
-        Ok(self
-            .log
-            .get(keys::position_key(position))
-            .map_err(backend)?
-            .map(|bytes| bytes.to_vec()))
+        let Some(at) = self.index().record(position) else {
+            return Ok(None);
+        };
+        let mut bytes = vec![0; at.len as usize];
+        self.file
+            .read_exact_at(&mut bytes, at.offset)
+            .map_err(backend_io)?;
+        Ok(Some(bytes))
     }
 
     fn stored_head(&self) -> Result<Head, StoreError> {
-        match self.meta.get(HEAD_KEY).map_err(backend)? {
-            None => Ok(Head::default()),
-            Some(bytes) => keys::decode_head(&bytes).ok_or_else(|| integrity(0, "head record is malformed")),
-        }
+        keys::stored_head(&self.meta)
     }
 
     fn decode_at(&self, position: u64) -> Result<Option<RecordedEvent>, StoreError> {
-        match self.log.get(keys::position_key(position)).map_err(backend)? {
+        match self.stored_record(position)? {
             None => Ok(None),
             Some(bytes) => Ok(Some(codec::decode(position, &bytes)?)),
         }
@@ -250,7 +302,7 @@ impl SledStore {
 /// it into a [`SledStore`].
 pub struct OpeningStore {
     store: SledStore,
-    path: String,
+    events: PathBuf,
     started: Instant,
 }
 
@@ -260,7 +312,8 @@ impl OpeningStore {
         self.store.open_tree(name)
     }
 
-    /// The head the store's head record names (not verified yet).
+    /// The head the store's head record names (not verified yet). The log holds at least
+    /// this much; it may hold a little more (the record is written after each append).
     pub fn recorded_head(&self) -> Result<Head, StoreError> {
         self.store.stored_head()
     }
@@ -268,15 +321,28 @@ impl OpeningStore {
     /// Reads the whole log, checking every record and link and the head record, and hands
     /// every verified event, in order, to `replay`.
     pub fn verify_and_replay(self, mut replay: impl FnMut(&RecordedEvent)) -> Result<SledStore, StoreError> {
-        let head = self.store.verify(&mut replay)?;
+        let Self {
+            mut store,
+            events,
+            started,
+        } = self;
+        let head = store.verify(&events, &mut replay)?;
+        if let Durability::Buffered { flush_every_ms } = store.durability {
+            store.flusher = Some(Flusher::start(
+                Arc::clone(&store.file),
+                Arc::clone(&store.index),
+                store.meta.clone(),
+                Duration::from_millis(flush_every_ms.max(1)),
+            )?);
+        }
         tracing::info!(
-            path = %self.path,
+            path = %events.display(),
             events = head.position,
             head = %head.hash,
-            elapsed_ms = self.started.elapsed().as_millis() as u64,
+            elapsed_ms = started.elapsed().as_millis() as u64,
             "opened and verified o2c log"
         );
-        Ok(self.store)
+        Ok(store)
     }
 }
 
@@ -296,106 +362,91 @@ fn open_waiting_for_lock(config: &sled::Config, wait: Duration) -> Result<sled::
     }
 }
 
-fn integrity(position: u64, what: &str) -> StoreError {
-    StoreError::Integrity(codec::IntegrityError {
-        position,
-        problem: codec::IntegrityProblem::Undecodable(what.to_string()),
-    })
-}
-
 impl EventStore for SledStore {
     fn head(&self) -> Result<Head, StoreError> {
-        self.stored_head()
+        Ok(self.index().head())
     }
 
     fn append_batch(&self, expected: u64, commits: &[Commit]) -> Result<Head, StoreError> {
         let new_head = check_batch(expected, commits)?;
-        let mut first_position = expected + 1;
-        let records: Vec<([u8; 16], [u8; 44])> = commits
-            .iter()
-            .map(|commit| {
-                let record =
-                    keys::encode_command(commit.fingerprint, first_position, commit.events.len() as u32);
-                first_position += commit.events.len() as u64;
-                (*commit.command_id.as_bytes(), record)
-            })
-            .collect();
-        let result = (&self.log, &self.streams, &self.commands, &self.meta).transaction(
-            |(log, streams, commands, meta)| {
-                let actual = match meta.get(HEAD_KEY)? {
-                    None => 0,
-                    Some(bytes) => keys::decode_head(&bytes).map_or(u64::MAX, |h| h.position),
-                };
-                if actual != expected {
-                    return Err(ConflictableTransactionError::Abort(Refusal::Conflict { actual }));
-                }
-                for (commit, (command_key, record)) in commits.iter().zip(&records) {
-                    if commands.get(command_key)?.is_some() {
-                        return Err(ConflictableTransactionError::Abort(Refusal::Duplicate(
-                            commit.command_id,
-                        )));
-                    }
-                    for sealed in &commit.events {
-                        let event = &sealed.event;
-                        let position = keys::position_key(event.position);
-                        log.insert(&position, sealed.stored.as_slice())?;
-                        streams.insert(keys::stream_key(&event.stream, event.stream_version), &position)?;
-                    }
-                    commands.insert(command_key, record.as_slice())?;
-                }
-                meta.insert(HEAD_KEY, keys::encode_head(new_head).as_slice())?;
-                Ok(())
-            },
-        );
-        match result {
-            Ok(()) => {}
-            Err(TransactionError::Abort(Refusal::Conflict { actual })) => {
+        let mut end = self.end.lock().unwrap_or_else(PoisonError::into_inner);
+        {
+            let index = self.index();
+            let actual = index.head().position;
+            if actual != expected {
                 return Err(StoreError::Conflict { expected, actual });
             }
-            Err(TransactionError::Abort(Refusal::Duplicate(command_id))) => {
-                return Err(StoreError::DuplicateCommand { command_id });
+            if let Some(commit) = commits.iter().find(|c| index.contains_command(c.command_id)) {
+                return Err(StoreError::DuplicateCommand {
+                    command_id: commit.command_id,
+                });
             }
-            Err(TransactionError::Storage(e)) => return Err(backend(e)),
+        }
+        let frame = FrameBuilder::of_batch(commits).finish()?;
+        if let Err(e) = self.file.write_all_at(&frame, *end) {
+            // Best effort: leave no partial frame behind (opening would cut it off anyway).
+            let _ = self.file.set_len(*end);
+            return Err(backend_io(e));
         }
         if self.durability == Durability::Immediate {
-            self.sync()?;
+            self.file.sync_data().map_err(backend_io)?;
+        }
+        {
+            let mut index = self.index.write().unwrap_or_else(PoisonError::into_inner);
+            // The body starts after length and CRC, then the commit count.
+            let mut offset = *end + 12;
+            for commit in commits {
+                offset += 52;
+                for sealed in &commit.events {
+                    offset += 4;
+                    let len = sealed.stored.len() as u32;
+                    index.push_event(sealed.event.head(), sealed.event.stream, RecordAt { offset, len });
+                    offset += u64::from(len);
+                }
+                index.push_command(CommandRecord {
+                    command_id: commit.command_id,
+                    fingerprint: commit.fingerprint,
+                    first_position: commit.events.first().map_or(0, |e| e.event.position),
+                    event_count: commit.events.len() as u32,
+                });
+            }
+        }
+        *end += frame.len() as u64;
+        if self.durability == Durability::Immediate {
+            keys::store_head(&self.meta, new_head)?;
         }
         Ok(new_head)
     }
 
     fn read_log(&self, from: u64) -> EventIter<'_> {
-        let start = keys::position_key(from.max(1));
-        Box::new(self.log.range(start..).map(|entry| {
-            let (key, value) = entry.map_err(backend)?;
-            let position = keys::position(&key).ok_or_else(|| integrity(0, "log key is not a position"))?;
-            Ok(codec::decode(position, &value)?)
+        let mut position = from.max(1);
+        Box::new(std::iter::from_fn(move || {
+            let found = self.decode_at(position).transpose()?;
+            position += 1;
+            Some(found)
         }))
     }
 
     fn read_stream(&self, stream: &StreamId) -> Result<Vec<RecordedEvent>, StoreError> {
-        let mut events = Vec::new();
-        for entry in self.streams.scan_prefix(keys::stream_prefix(stream)) {
-            let (_, value) = entry.map_err(backend)?;
-            let position =
-                keys::position(&value).ok_or_else(|| integrity(0, "stream index entry is not a position"))?;
-            let event = self
-                .decode_at(position)?
-                .ok_or_else(|| integrity(position, "stream index points past the log"))?;
-            events.push(event);
-        }
-        Ok(events)
+        let positions = self.index().stream(stream).to_vec();
+        positions
+            .into_iter()
+            .map(|position| {
+                self.decode_at(position)?
+                    .ok_or_else(|| undecodable(position, "the stream index points past the log".into()))
+            })
+            .collect()
     }
 
     fn find_command(&self, command_id: Uuid) -> Result<Option<CommandRecord>, StoreError> {
-        match self.commands.get(command_id.as_bytes()).map_err(backend)? {
-            None => Ok(None),
-            Some(bytes) => keys::decode_command(command_id, &bytes)
-                .map(Some)
-                .ok_or_else(|| integrity(0, "command index entry is malformed")),
-        }
+        Ok(self.index().command(command_id))
     }
 
     fn flush(&self) -> Result<(), StoreError> {
-        self.sync()
+        let _writer = self.end.lock().unwrap_or_else(PoisonError::into_inner);
+        self.file.sync_data().map_err(backend_io)?;
+        keys::store_head(&self.meta, self.index().head())?;
+        self.db.flush().map_err(backend)?;
+        Ok(())
     }
 }

@@ -95,53 +95,70 @@ fn succeeded(output: &Output) -> String {
     stdout(output)
 }
 
-/// Rewrites the stored record at `position` through sled itself, so only o2c's hash chain
-/// can notice.
+/// Rewrites the stored record at `position` in the event file (recomputing its frame's
+/// checksum), so only o2c's hash chain can notice.
 fn tamper(dir: &Path, position: u64, from: &str, to: &str) {
-    let db = sled::open(dir).unwrap();
-    let log = db.open_tree(o2c_sled::LOG_TREE).unwrap();
-    let key = position.to_be_bytes();
-    let text = String::from_utf8(log.get(key).unwrap().unwrap().to_vec()).unwrap();
+    let mut commits = o2c_sled::read_commits(dir).unwrap();
+    let record = commits
+        .iter_mut()
+        .flat_map(|c| c.records.iter_mut())
+        .nth(position as usize - 1)
+        .unwrap();
+    let text = String::from_utf8(record.clone()).unwrap();
     assert!(
         text.contains(from),
         "record {position} does not hold {from}: {text}"
     );
-    log.insert(key, text.replacen(from, to, 1).into_bytes()).unwrap();
-    db.flush().unwrap();
+    *record = text.replacen(from, to, 1).into_bytes();
+    o2c_sled::write_commits(dir, &commits).unwrap();
 }
 
-/// The stored records, raw, as sled keeps them.
+/// The stored records, raw, as the event file keeps them.
 fn stored_records(dir: &Path) -> Vec<String> {
-    let db = sled::open(dir).unwrap();
-    let log = db.open_tree(o2c_sled::LOG_TREE).unwrap();
-    log.iter()
-        .map(|entry| String::from_utf8(entry.unwrap().1.to_vec()).unwrap())
+    o2c_sled::read_commits(dir)
+        .unwrap()
+        .into_iter()
+        .flat_map(|c| c.records)
+        .map(|record| String::from_utf8(record).unwrap())
         .collect()
 }
 
-/// The log of schema version 1, as sled stored it.
+/// The log of schema version 1, as it was stored.
 const V1: &str = include_str!("../../../../tests/fixtures/events-v1.jsonl");
 
 /// The log of schema version 4: every kind of event.
 const V4: &str = include_str!("../../../../tests/fixtures/events-v4.jsonl");
 
-/// A data directory holding `records` (stored JSON records, positions from 1) in the sled
-/// layout `o2c-sled/1`: the log and the head and format records are all that opening reads.
+/// A data directory holding `records` (stored JSON records, positions from 1) in the
+/// layout `o2c-sled/2`: the event file (records grouped by the command each names, with
+/// a fingerprint the fixtures do not record), the format marker and the head record.
 fn data_dir_of(records: &str) -> TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let db = sled::open(dir.path()).unwrap();
-    let log = db.open_tree(o2c_sled::LOG_TREE).unwrap();
     let mut head = Head::default();
+    let mut commits: Vec<o2c_sled::StoredCommit> = Vec::new();
     for (line, position) in records.lines().zip(1u64..) {
-        head = o2c::codec::decode(position, line.as_bytes()).unwrap().head();
-        log.insert(position.to_be_bytes(), line.as_bytes()).unwrap();
+        let event = o2c::codec::decode(position, line.as_bytes()).unwrap();
+        head = event.head();
+        match commits.last_mut() {
+            Some(commit) if commit.command_id == event.command_id => {
+                commit.records.push(line.as_bytes().to_vec())
+            }
+            _ => commits.push(o2c_sled::StoredCommit {
+                command_id: event.command_id,
+                fingerprint: o2c::Hash::ZERO,
+                records: vec![line.as_bytes().to_vec()],
+            }),
+        }
     }
+    let db = sled::open(dir.path()).unwrap();
     let meta = db.open_tree(o2c_sled::META_TREE).unwrap();
     meta.insert(o2c_sled::FORMAT_KEY, o2c_sled::FORMAT).unwrap();
     let mut head_record = head.position.to_be_bytes().to_vec();
     head_record.extend_from_slice(&head.hash.0);
     meta.insert(o2c_sled::HEAD_KEY, head_record).unwrap();
     db.flush().unwrap();
+    drop(db);
+    o2c_sled::write_commits(dir.path(), &commits).unwrap();
     dir
 }
 
