@@ -18,10 +18,17 @@
 //! covers (see `o2c_core::codec`); positions are not framed: the records are in log order
 //! and each names its own position, which opening checks.
 //!
+//! The file is kept longer than the log: zeros are written ahead of the last frame in steps
+//! of [`RESERVE`], so that appending a frame overwrites allocated blocks and its
+//! `fdatasync` does not also have to record a new file size (which costs the file system a
+//! journal commit, a second device round trip). A zero length where the next frame would
+//! start, followed only by zeros, is the end of the log.
+//!
 //! A crash can leave only the frame being written incomplete (appends are sequential and
 //! each acknowledged frame was synced before the next began). Opening drops such a torn
-//! last frame, because none of its commands were acknowledged; anything else that does
-//! not read is an integrity error.
+//! last frame (one that does not check and is followed only by zeros or the end of the
+//! file), because none of its commands were acknowledged; anything else that does not read
+//! is an integrity error.
 //!
 //! [`read_commits`] and [`write_commits`] read and rewrite a whole file, for tools and tests
 //! that inspect or deliberately damage a log; a store never rewrites its file.
@@ -43,6 +50,8 @@ pub const EVENT_FILE: &str = "events.log";
 pub const MAGIC: &[u8] = b"o2c-events/1\n";
 /// The largest frame body opening accepts (a larger length field is damage).
 const MAX_BODY: u32 = 1 << 30;
+/// How far ahead of the log's end the file is filled with zeros.
+pub(crate) const RESERVE: u64 = 16 << 20;
 /// Bytes around a body: length and CRC before it, length after it.
 const FRAME_OVERHEAD: u64 = 12;
 
@@ -161,10 +170,10 @@ pub(crate) fn parse_body(body: &[u8]) -> Option<Vec<FramedCommit>> {
 pub(crate) enum Next {
     /// A whole, well-formed frame starting at `offset`; its body is in the reader's buffer.
     Frame { offset: u64, commits: Vec<FramedCommit> },
-    /// The end of the file, exactly after the last frame.
-    End,
-    /// The last frame, from `offset` to the end of the file, is incomplete or does not
-    /// check: the append that wrote it was interrupted.
+    /// The end of the log, at `offset`: the end of the file, or zeros up to it.
+    End { offset: u64 },
+    /// The last frame, from `offset` on, is incomplete or does not check, and only zeros
+    /// (or nothing) follow it: the append that wrote it was interrupted.
     Torn { offset: u64, reason: String },
     /// A frame that does not check is followed by more data: the file was damaged.
     Damaged { offset: u64, reason: String },
@@ -213,7 +222,7 @@ impl FrameReader {
         let offset = self.offset;
         let remaining = self.size - offset;
         if remaining == 0 {
-            return Ok(Next::End);
+            return Ok(Next::End { offset });
         }
         let torn = |reason: &str| Next::Torn {
             offset,
@@ -226,6 +235,13 @@ impl FrameReader {
         self.input.read_exact(&mut header).map_err(backend_io)?;
         let length = u32::from_le_bytes([header[0], header[1], header[2], header[3]]);
         let crc = u32::from_le_bytes([header[4], header[5], header[6], header[7]]);
+        if length == 0 && crc == 0 {
+            return Ok(if self.rest_is_zero()? {
+                Next::End { offset }
+            } else {
+                torn("a zero length is followed by data")
+            });
+        }
         let frame_size = u64::from(length) + FRAME_OVERHEAD;
         if length > MAX_BODY || frame_size > remaining {
             return Ok(torn("the frame runs past the end of the file"));
@@ -235,7 +251,6 @@ impl FrameReader {
         let mut trailer = [0u8; 4];
         self.input.read_exact(&mut trailer).map_err(backend_io)?;
         self.offset += frame_size;
-        let last = self.offset == self.size;
         let problem = if u32::from_le_bytes(trailer) != length {
             Some("the lengths before and after the frame differ")
         } else if crc32fast::hash(&self.body) != crc {
@@ -253,7 +268,7 @@ impl FrameReader {
                 let reason = problem
                     .unwrap_or("the frame's contents are not well formed")
                     .to_string();
-                Ok(if last {
+                Ok(if self.rest_is_zero()? {
                     Next::Torn { offset, reason }
                 } else {
                     Next::Damaged { offset, reason }
@@ -261,6 +276,40 @@ impl FrameReader {
             }
         }
     }
+}
+
+impl FrameReader {
+    /// Whether everything after the current offset is zeros (reads it all).
+    fn rest_is_zero(&mut self) -> Result<bool, StoreError> {
+        let mut chunk = vec![0u8; 1 << 16];
+        loop {
+            let read = self.input.read(&mut chunk).map_err(backend_io)?;
+            if read == 0 {
+                return Ok(true);
+            }
+            if chunk[..read].iter().any(|b| *b != 0) {
+                return Ok(false);
+            }
+        }
+    }
+}
+
+/// Makes sure the file at `file` has zeros written up to at least `needed` bytes: when it
+/// is shorter, zeros are written from `allocated` to `needed` plus [`RESERVE`]. Returns the
+/// new length. The caller's next `fdatasync` makes them durable with the data.
+pub(crate) fn reserve(file: &File, allocated: u64, needed: u64) -> Result<u64, StoreError> {
+    if needed <= allocated {
+        return Ok(allocated);
+    }
+    let target = needed + RESERVE;
+    let zeros = vec![0u8; 1 << 20];
+    let mut at = allocated;
+    while at < target {
+        let n = (target - at).min(zeros.len() as u64);
+        file.write_all_at(&zeros[..n as usize], at).map_err(backend_io)?;
+        at += n;
+    }
+    Ok(target)
 }
 
 /// Creates an empty event file at `path` (replacing any) and makes it durable.
@@ -306,7 +355,7 @@ pub fn read_commits(dir: impl AsRef<Path>) -> Result<Vec<StoredCommit>, StoreErr
                     });
                 }
             }
-            Next::End => return Ok(out),
+            Next::End { .. } => return Ok(out),
             Next::Torn { offset, reason } | Next::Damaged { offset, reason } => {
                 return Err(StoreError::Backend(
                     format!("event file frame at byte {offset}: {reason}").into(),
@@ -372,7 +421,7 @@ mod tests {
                 Next::Torn { offset, .. } => ("torn", offset),
                 Next::Damaged { offset, .. } => ("damaged", offset),
                 Next::Frame { .. } => ("frame", 0),
-                Next::End => ("end", 0),
+                Next::End { .. } => ("end", 0),
             }
         };
         for cut in [first_end + 3, whole.len() - 1] {
@@ -390,6 +439,35 @@ mod tests {
             reader.next_frame().unwrap(),
             Next::Damaged { offset, .. } if offset == MAGIC.len() as u64
         ));
+    }
+
+    #[test]
+    fn zeros_reserved_after_the_log_end_it_and_a_torn_frame_among_them_is_torn() {
+        let dir = tempfile::tempdir().unwrap();
+        write_commits(dir.path(), &[commit(1, &[b"first"])]).unwrap();
+        let path = dir.path().join(EVENT_FILE);
+        let end = std::fs::metadata(&path).unwrap().len();
+        let file = OpenOptions::new().read(true).write(true).open(&path).unwrap();
+        let allocated = reserve(&file, end, end + 100).unwrap();
+        assert_eq!(allocated, end + 100 + RESERVE);
+        assert_eq!(std::fs::metadata(&path).unwrap().len(), allocated);
+        assert_eq!(reserve(&file, allocated, end + 200).unwrap(), allocated, "already long enough");
+        let next = |path: &Path| {
+            let mut reader = FrameReader::open(path).unwrap();
+            assert!(matches!(reader.next_frame().unwrap(), Next::Frame { .. }));
+            reader.next_frame().unwrap()
+        };
+        assert!(matches!(next(&path), Next::End { offset } if offset == end));
+        // Half of a frame written over the zeros.
+        let mut frame = FrameBuilder::with_capacity(0);
+        frame.commit(Uuid::from_u128(2), Hash::ZERO, 1);
+        frame.record(b"second");
+        let bytes = frame.finish().unwrap();
+        file.write_all_at(&bytes[..bytes.len() / 2], end).unwrap();
+        assert!(matches!(next(&path), Next::Torn { offset, .. } if offset == end));
+        // Only its end reached the disk: a zero length followed by data.
+        file.write_all_at(&[0; 8], end).unwrap();
+        assert!(matches!(next(&path), Next::Torn { offset, .. } if offset == end));
     }
 
     #[test]

@@ -110,11 +110,19 @@ pub struct SledStore {
     /// The event file, read and written at explicit offsets.
     file: Arc<File>,
     index: Arc<RwLock<Index>>,
-    /// The writer's lock, and the end of the file (where the next frame goes).
-    end: Mutex<u64>,
+    /// The writer's lock, and where the next frame goes.
+    tail: Mutex<Tail>,
     durability: Durability,
     /// Syncs the file in the background when buffered.
     flusher: Option<Flusher>,
+}
+
+/// The end of the log in the event file, and how far the file is filled (zeros after the
+/// end, see [`event_file`]).
+#[derive(Clone, Copy, Debug, Default)]
+struct Tail {
+    end: u64,
+    allocated: u64,
 }
 
 pub(crate) fn backend(e: sled::Error) -> StoreError {
@@ -173,7 +181,7 @@ impl SledStore {
                 meta,
                 file: Arc::new(file),
                 index: Arc::default(),
-                end: Mutex::new(0),
+                tail: Mutex::default(),
                 durability: options.durability,
                 flusher: None,
             },
@@ -192,8 +200,8 @@ impl SledStore {
         let end = loop {
             let (offset, commits) = match reader.next_frame()? {
                 Next::Frame { offset, commits } => (offset, commits),
-                Next::End => break None,
-                Next::Torn { offset, reason } => break Some((offset, reason)),
+                Next::End { offset } => break Ok(offset),
+                Next::Torn { offset, reason } => break Err((offset, reason)),
                 Next::Damaged { offset, reason } => {
                     return Err(undecodable(
                         chain.head().position + 1,
@@ -236,9 +244,12 @@ impl SledStore {
         if marker.position > head.position {
             return Err(integrity(head.position, IntegrityProblem::HeadMismatch));
         }
-        let size = match end {
-            None => self.file.metadata().map_err(backend_io)?.len(),
-            Some((offset, reason)) => {
+        let tail = match end {
+            Ok(end) => Tail {
+                end,
+                allocated: self.file.metadata().map_err(backend_io)?.len(),
+            },
+            Err((offset, reason)) => {
                 tracing::warn!(
                     offset,
                     reason,
@@ -247,10 +258,13 @@ impl SledStore {
                 );
                 self.file.set_len(offset).map_err(backend_io)?;
                 self.file.sync_all().map_err(backend_io)?;
-                offset
+                Tail {
+                    end: offset,
+                    allocated: offset,
+                }
             }
         };
-        *self.end.get_mut().unwrap_or_else(PoisonError::into_inner) = size;
+        *self.tail.get_mut().unwrap_or_else(PoisonError::into_inner) = tail;
         *self.index.write().unwrap_or_else(PoisonError::into_inner) = index;
         Ok(head)
     }
@@ -369,7 +383,7 @@ impl EventStore for SledStore {
 
     fn append_batch(&self, expected: u64, commits: &[Commit]) -> Result<Head, StoreError> {
         let new_head = check_batch(expected, commits)?;
-        let mut end = self.end.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut tail = self.tail.lock().unwrap_or_else(PoisonError::into_inner);
         {
             let index = self.index();
             let actual = index.head().position;
@@ -383,9 +397,11 @@ impl EventStore for SledStore {
             }
         }
         let frame = FrameBuilder::of_batch(commits).finish()?;
-        if let Err(e) = self.file.write_all_at(&frame, *end) {
+        let end = tail.end;
+        tail.allocated = event_file::reserve(&self.file, tail.allocated, end + frame.len() as u64 + 12)?;
+        if let Err(e) = self.file.write_all_at(&frame, end) {
             // Best effort: leave no partial frame behind (opening would cut it off anyway).
-            let _ = self.file.set_len(*end);
+            let _ = self.file.write_all_at(&vec![0; frame.len()], end);
             return Err(backend_io(e));
         }
         if self.durability == Durability::Immediate {
@@ -394,7 +410,7 @@ impl EventStore for SledStore {
         {
             let mut index = self.index.write().unwrap_or_else(PoisonError::into_inner);
             // The body starts after length and CRC, then the commit count.
-            let mut offset = *end + 12;
+            let mut offset = end + 12;
             for commit in commits {
                 offset += 52;
                 for sealed in &commit.events {
@@ -411,7 +427,7 @@ impl EventStore for SledStore {
                 });
             }
         }
-        *end += frame.len() as u64;
+        tail.end += frame.len() as u64;
         if self.durability == Durability::Immediate {
             keys::store_head(&self.meta, new_head)?;
         }
@@ -443,7 +459,7 @@ impl EventStore for SledStore {
     }
 
     fn flush(&self) -> Result<(), StoreError> {
-        let _writer = self.end.lock().unwrap_or_else(PoisonError::into_inner);
+        let _writer = self.tail.lock().unwrap_or_else(PoisonError::into_inner);
         self.file.sync_data().map_err(backend_io)?;
         keys::store_head(&self.meta, self.index().head())?;
         self.db.flush().map_err(backend)?;
