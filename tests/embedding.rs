@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use o2c::chrono::{Duration as Days, TimeZone, Utc};
 use o2c::order::{ConfirmOrder, CreateQuotation, RequestedLine};
-use o2c::projections::{Backlog, CreditHolds, PROJECTIONS_TREE, ProjectionStore, Projections};
+use o2c::projections::{Backlog, CreditHolds, PROJECTIONS_DIR, ProjectionStore, Projections};
 use o2c::stock::ReceiveStock;
 use o2c::uuid::Uuid;
 use o2c::{CommandContext, Engine, EngineOptions, OrderId, Outcome, RecordedEvent, Request, SledStore};
@@ -222,7 +222,7 @@ fn stored_projections_survive_sigkill_with_their_checkpoint() {
     // What was stored: each projection's state is exactly the log's prefix up to its
     // checkpoint folded, never part of a command more or less.
     let opening = SledStore::begin_open(dir.path(), Default::default()).unwrap();
-    let projection_store = ProjectionStore::new(opening.open_tree(PROJECTIONS_TREE).unwrap());
+    let projection_store = ProjectionStore::open(dir.path().join(PROJECTIONS_DIR)).unwrap();
     let backlog = projection_store
         .load::<Backlog>()
         .unwrap()

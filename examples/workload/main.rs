@@ -107,16 +107,19 @@ fn main() -> Result<(), WorkloadError> {
     let workload = Workload::set_up(&engine)?;
     let set_up = set_up_started.elapsed();
     let head_before = engine.head().position;
+    let probe_dir = match args.store {
+        Store::Sled => dir.clone(),
+        Store::Mem => std::env::temp_dir(),
+    };
+    // The disk's sync time drifts, so it is probed right before and right after the run.
+    let fsync_before = driver::fsync_probe(&probe_dir, args.fsync_rounds)?;
     let resident_before = driver::resident_bytes()?;
     let (mut recorder, elapsed) = workload.run_orders(&engine, 0, args.orders, args.submitters, true)?;
     let resident_after = driver::resident_bytes()?;
     let events = engine.head().position - head_before;
     let verdict = workload.verify(&engine, args.orders)?;
-    let probe_dir = match args.store {
-        Store::Sled => dir.clone(),
-        Store::Mem => std::env::temp_dir(),
-    };
-    let fsync = driver::fsync_probe(&probe_dir, args.fsync_rounds)?;
+    let fsync_after = driver::fsync_probe(&probe_dir, args.fsync_rounds)?;
+    let fsync = (fsync_before + fsync_after) / 2;
     engine.close()?;
     if made_here && args.store == Store::Sled && !args.keep {
         remove_when_released(&dir);
@@ -189,10 +192,12 @@ fn main() -> Result<(), WorkloadError> {
         (
             "fsync probe".into(),
             format!(
-                "{:.0} µs per 512 B write + fdatasync in {} ({} rounds)",
+                "{:.0} µs per 512 B write + fdatasync in {} (mean of {} rounds before the run, {:.0} µs, and after it, {:.0} µs)",
                 fsync.as_secs_f64() * 1e6,
                 probe_dir.display(),
-                args.fsync_rounds
+                args.fsync_rounds,
+                fsync_before.as_secs_f64() * 1e6,
+                fsync_after.as_secs_f64() * 1e6,
             ),
         ),
         (

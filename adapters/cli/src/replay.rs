@@ -8,7 +8,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use o2c::projections::{PROJECTIONS_TREE, ProjectionStore, Projections};
+use o2c::projections::{PROJECTIONS_DIR, ProjectionStore, Projections};
 use o2c::{Book, SledOptions, SledStore};
 
 use crate::data;
@@ -40,13 +40,8 @@ pub fn run(dir: &Path, out: &mut dyn Write) -> Result<(), Failure> {
     let head = book.head();
     let count = head.position;
 
-    let tree = store
-        .open_tree(PROJECTIONS_TREE)
-        .map_err(|e| Failure::store(e, dir))?;
-    let projection_store = ProjectionStore::new(tree);
-    projections
-        .save(&projection_store)
-        .and_then(|()| projection_store.flush())
+    ProjectionStore::open(store.dir().join(PROJECTIONS_DIR))
+        .and_then(|stored| projections.save(&stored))
         .map_err(|e| Failure::new(format!("the rebuilt projections could not be stored: {e}")))?;
     let digest = book
         .state_digest()

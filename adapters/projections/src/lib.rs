@@ -21,8 +21,7 @@
 //! ## Checkpoints
 //!
 //! [`ProjectionStore`] keeps each projection's state and the position of the last event it
-//! folded in one sled value, written in one insert, so state and checkpoint can never
-//! disagree. After a crash a projection resumes from its stored checkpoint: while the
+//! folded in one file, replaced whole, so state and checkpoint can never disagree. After a crash a projection resumes from its stored checkpoint: while the
 //! engine replays the log into the book on open, events at or before the checkpoint only
 //! fold the book; later ones fold both. Nothing is applied twice or skipped.
 
@@ -52,5 +51,5 @@ pub use fill_rate::{CustomerFillRates, FillRate, FillRateReport, FillRates, Prod
 pub use on_time::{CustomerOnTime, OnTime, OnTimeFigures, OnTimeReport, ProductOnTime};
 pub use returns::{CustomerReturns, ProductReturns, ReasonReturns, ReturnRate, Returns, ReturnsReport};
 pub use set::{Checkpointed, Projection, Projections};
-pub use store::{PROJECTIONS_TREE, ProjectionError, ProjectionStore};
+pub use store::{PROJECTIONS_DIR, ProjectionError, ProjectionStore};
 pub use timeline::{Change, Figure, Timeline};

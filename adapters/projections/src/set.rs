@@ -75,11 +75,11 @@ macro_rules! projection_set {
                 Ok(Self { $($field: store.load_at_most(head)?,)* })
             }
 
-            /// Stores every projection with its checkpoint, all in one atomic batch.
+            /// Stores every projection with its checkpoint (each replaced whole; each
+            /// resumes from its own checkpoint, so they need not be written together).
             pub fn save(&self, store: &ProjectionStore) -> Result<(), ProjectionError> {
-                let mut batch = sled::Batch::default();
-                $(ProjectionStore::stage(&mut batch, &self.$field)?;)*
-                store.apply(batch)
+                $(store.save(&self.$field)?;)*
+                Ok(())
             }
         }
     };

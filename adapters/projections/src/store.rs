@@ -1,17 +1,34 @@
-//! Where projections are stored: one sled value per projection holding its checkpoint
-//! and its state together, so the two are always written (and recovered) as one.
+//! Where projections are stored: one file per projection in a directory beside the log,
+//! holding its checkpoint and its state together, so the two are always written (and
+//! recovered) as one.
+//!
+//! A projection is written to `<name>.json.new`, synced, and renamed over `<name>.json`, so
+//! a reader finds the previous whole file or the new whole file, never part of one, and the
+//! space of the previous version is freed at once. (They were sled values before: sled 0.34
+//! kept every replaced large value as a blob file, and a log of a million events left
+//! tens of gigabytes of them behind.)
+
+use std::fs::File;
+use std::io::{BufReader, BufWriter};
+use std::path::{Path, PathBuf};
 
 use crate::set::{Checkpointed, Projection};
 
-/// The sled tree the projections live in, beside the event store's trees.
-pub const PROJECTIONS_TREE: &str = "projections";
+/// The directory the projections live in, inside the engine's data directory.
+pub const PROJECTIONS_DIR: &str = "projections";
 
 /// Why a projection could not be loaded or stored.
 #[derive(Debug, thiserror::Error)]
 pub enum ProjectionError {
-    /// sled failed.
-    #[error("projection storage failed: {0}")]
-    Backend(#[from] sled::Error),
+    /// Reading or writing a projection's file failed.
+    #[error("projection storage failed at {path}: {source}")]
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// What the system said.
+        #[source]
+        source: std::io::Error,
+    },
     /// A stored projection could not be read (or one could not be encoded).
     #[error("projection {name} could not be encoded or decoded: {message}")]
     Encoding {
@@ -22,25 +39,41 @@ pub enum ProjectionError {
     },
 }
 
-/// The projections' home in a sled database.
-#[derive(Clone)]
+/// The projections' home: a directory with one file per projection.
+#[derive(Clone, Debug)]
 pub struct ProjectionStore {
-    tree: sled::Tree,
+    dir: PathBuf,
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ProjectionError + '_ {
+    move |source| ProjectionError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 impl ProjectionStore {
-    /// Projections stored in `tree` (normally the [`PROJECTIONS_TREE`] of the engine's
-    /// data directory).
-    pub fn new(tree: sled::Tree) -> Self {
-        Self { tree }
+    /// Projections stored in `dir` (normally [`PROJECTIONS_DIR`] inside the engine's data
+    /// directory), which is created if missing.
+    pub fn open(dir: impl AsRef<Path>) -> Result<Self, ProjectionError> {
+        let dir = dir.as_ref().to_path_buf();
+        std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+        Ok(Self { dir })
+    }
+
+    fn path<P: Projection>(&self) -> PathBuf {
+        self.dir.join(format!("{}.json", P::NAME))
     }
 
     /// The stored projection `P` with its checkpoint, if one was stored.
     pub fn load<P: Projection>(&self) -> Result<Option<Checkpointed<P>>, ProjectionError> {
-        let Some(bytes) = self.tree.get(P::NAME)? else {
-            return Ok(None);
+        let path = self.path::<P>();
+        let file = match File::open(&path) {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(io(&path)(e)),
         };
-        serde_json::from_slice(&bytes)
+        serde_json::from_reader(BufReader::with_capacity(1 << 20, file))
             .map(Some)
             .map_err(|e| ProjectionError::Encoding {
                 name: P::NAME,
@@ -66,33 +99,65 @@ impl ProjectionStore {
         }
     }
 
-    /// Stores one projection with its checkpoint (one insert).
+    /// Stores one projection with its checkpoint, replacing the stored one whole.
     pub fn save<P: Projection>(&self, projection: &Checkpointed<P>) -> Result<(), ProjectionError> {
-        let mut batch = sled::Batch::default();
-        Self::stage(&mut batch, projection)?;
-        self.apply(batch)
-    }
-
-    pub(crate) fn stage<P: Projection>(
-        batch: &mut sled::Batch,
-        projection: &Checkpointed<P>,
-    ) -> Result<(), ProjectionError> {
-        let bytes = serde_json::to_vec(projection).map_err(|e| ProjectionError::Encoding {
+        let path = self.path::<P>();
+        let new = path.with_extension("json.new");
+        let file = File::create(&new).map_err(io(&new))?;
+        let mut out = BufWriter::with_capacity(1 << 20, file);
+        serde_json::to_writer(&mut out, projection).map_err(|e| ProjectionError::Encoding {
             name: P::NAME,
             message: e.to_string(),
         })?;
-        batch.insert(P::NAME, bytes);
+        let file = out.into_inner().map_err(|e| io(&new)(e.into_error()))?;
+        file.sync_data().map_err(io(&new))?;
+        std::fs::rename(&new, &path).map_err(io(&path))?;
         Ok(())
     }
+}
 
-    pub(crate) fn apply(&self, batch: sled::Batch) -> Result<(), ProjectionError> {
-        self.tree.apply_batch(batch)?;
-        Ok(())
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Backlog;
+
+    #[test]
+    fn a_saved_projection_is_replaced_whole_and_nothing_else_is_left_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ProjectionStore::open(dir.path().join(PROJECTIONS_DIR)).unwrap();
+        assert!(store.load::<Backlog>().unwrap().is_none());
+        for checkpoint in [7, 9] {
+            let projection = Checkpointed::<Backlog> {
+                checkpoint,
+                ..Default::default()
+            };
+            store.save(&projection).unwrap();
+            assert_eq!(store.load::<Backlog>().unwrap(), Some(projection));
+        }
+        let files: Vec<_> = std::fs::read_dir(dir.path().join(PROJECTIONS_DIR))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(files, vec![format!("{}.json", Backlog::NAME)]);
+        assert_eq!(
+            store.load_at_most::<Backlog>(8).unwrap().checkpoint,
+            0,
+            "ahead of the log"
+        );
     }
 
-    /// Flushes the stored projections to disk.
-    pub fn flush(&self) -> Result<(), ProjectionError> {
-        self.tree.flush()?;
-        Ok(())
+    #[test]
+    fn an_unreadable_projection_file_is_an_encoding_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ProjectionStore::open(dir.path()).unwrap();
+        std::fs::write(
+            dir.path().join(format!("{}.json", Backlog::NAME)),
+            b"{\"checkpoint\":",
+        )
+        .unwrap();
+        assert!(matches!(
+            store.load::<Backlog>(),
+            Err(ProjectionError::Encoding { name, .. }) if name == Backlog::NAME
+        ));
     }
 }

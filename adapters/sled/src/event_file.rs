@@ -451,7 +451,11 @@ mod tests {
         let allocated = reserve(&file, end, end + 100).unwrap();
         assert_eq!(allocated, end + 100 + RESERVE);
         assert_eq!(std::fs::metadata(&path).unwrap().len(), allocated);
-        assert_eq!(reserve(&file, allocated, end + 200).unwrap(), allocated, "already long enough");
+        assert_eq!(
+            reserve(&file, allocated, end + 200).unwrap(),
+            allocated,
+            "already long enough"
+        );
         let next = |path: &Path| {
             let mut reader = FrameReader::open(path).unwrap();
             assert!(matches!(reader.next_frame().unwrap(), Next::Frame { .. }));

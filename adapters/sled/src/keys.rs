@@ -22,8 +22,9 @@ pub(crate) const FORMAT_1: &[u8] = b"o2c-sled/1";
 pub(crate) const LOG_TREE_1: &str = "log";
 /// The first format's command index: command id -> [`decode_command`].
 pub(crate) const COMMANDS_TREE_1: &str = "commands";
-/// The first format's trees, all dropped once converted.
-pub(crate) const FORMAT_1_TREES: [&str; 3] = [LOG_TREE_1, "streams", COMMANDS_TREE_1];
+/// The first format's trees, all dropped once converted (`projections` held the stored
+/// projections then; they are kept in files now and rebuilt after the conversion).
+pub(crate) const FORMAT_1_TREES: [&str; 4] = [LOG_TREE_1, "streams", COMMANDS_TREE_1, "projections"];
 
 pub(crate) fn position(bytes: &[u8]) -> Option<u64> {
     Some(u64::from_be_bytes(bytes.try_into().ok()?))

@@ -13,7 +13,7 @@
 //! | `events.log` | the log: one frame per append, each holding whole commands and their events' stored JSON records ([`event_file`]) |
 //! | sled tree `meta`, key `format` | `o2c-sled/2` |
 //! | sled tree `meta`, key `head` | a head the log has reached: position (u64 BE) · hash (32); written after each append is durable |
-//! | other sled trees | data kept beside the log, such as the projections ([`SledStore::open_tree`]) |
+//! | other sled trees | data a user keeps beside the log ([`SledStore::open_tree`]) |
 //!
 //! The stream index and the command index are kept in memory: opening builds them in the
 //! same pass that verifies the log, and every append extends them. The log is an
@@ -105,6 +105,7 @@ impl Default for SledOptions {
 /// The durable event store: the log in the event file, its head record and the data kept
 /// beside it in sled.
 pub struct SledStore {
+    dir: PathBuf,
     db: sled::Db,
     meta: sled::Tree,
     /// The event file, read and written at explicit offsets.
@@ -177,6 +178,7 @@ impl SledStore {
             .map_err(backend_io)?;
         Ok(OpeningStore {
             store: Self {
+                dir: dir.to_path_buf(),
                 db,
                 meta,
                 file: Arc::new(file),
@@ -285,6 +287,11 @@ impl SledStore {
         self.db.open_tree(name).map_err(backend)
     }
 
+    /// The data directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// The stored record of the event at `position`, byte for byte as it was written: the
     /// compact JSON whose payload text the event's hash covers (see `o2c_core::codec`).
     /// What an auditor exports; events of older schema versions keep their old text here.
@@ -324,6 +331,11 @@ impl OpeningStore {
     /// Another tree of the same database (see [`SledStore::open_tree`]).
     pub fn open_tree(&self, name: &str) -> Result<sled::Tree, StoreError> {
         self.store.open_tree(name)
+    }
+
+    /// The data directory.
+    pub fn dir(&self) -> &Path {
+        self.store.dir()
     }
 
     /// The head the store's head record names (not verified yet). The log holds at least

@@ -28,7 +28,7 @@ use o2c_core::{
     Book, ChainVerifier, CustomerId, DomainError, EventStore, Hash, Head, InvoiceId, MemoryStore, OrderId,
     PaymentId, Policy, ProductId, RecordedEvent, ShipmentId, StoreError, StreamId,
 };
-use o2c_projections::{PROJECTIONS_TREE, ProjectionError, ProjectionStore, Projections};
+use o2c_projections::{PROJECTIONS_DIR, ProjectionError, ProjectionStore, Projections};
 use o2c_sled::{SledOptions, SledStore};
 
 pub use subscription::Subscription;
@@ -161,7 +161,7 @@ impl Engine {
     pub fn open_with(path: impl AsRef<Path>, options: impl Into<EngineOptions>) -> Result<Self, Error> {
         let options = options.into();
         let opening = SledStore::begin_open(path, options.store)?;
-        let projection_store = ProjectionStore::new(opening.open_tree(PROJECTIONS_TREE)?);
+        let projection_store = ProjectionStore::open(opening.dir().join(PROJECTIONS_DIR))?;
         let mut projections = Projections::load(&projection_store, opening.recorded_head()?.position)?;
         let mut book = Book::new();
         // One pass: events at or before a projection's checkpoint fold only the book.
