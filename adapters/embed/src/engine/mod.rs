@@ -74,7 +74,9 @@ pub struct EngineOptions {
     /// always forms batches of one. Default 256.
     pub max_batch: usize,
     /// The projections are stored with their checkpoint once at least this many events
-    /// were appended since they were last stored (and when the engine closes). Lower
+    /// were appended since they were last stored, and at least a quarter as many as they
+    /// had been stored at (they are written whole, so the interval grows with the log to
+    /// keep the total written proportional to it); and when the engine closes. Lower
     /// means less to fold again after a crash, higher means less writing. Default 10,000.
     pub checkpoint_every: u64,
 }

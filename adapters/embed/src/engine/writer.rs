@@ -194,7 +194,11 @@ impl Engine {
         if failure.is_none() && !commits.is_empty() {
             let head = self.state().book.head().position;
             self.shared.committed.publish(head);
-            if head - writer.saved_at >= self.shared.options.checkpoint_every {
+            // Every `checkpoint_every` events, but never more often than each quarter of
+            // the log: the projections are stored whole, so a fixed interval would make
+            // the bytes written grow with the square of the log's length.
+            let interval = self.shared.options.checkpoint_every.max(writer.saved_at / 4);
+            if head - writer.saved_at >= interval {
                 if let Err(e) = writer.save_projections(&self.state().projections) {
                     // The projections are rebuilt from an older checkpoint on the next open.
                     tracing::warn!(error = %e, "storing the projections failed");
