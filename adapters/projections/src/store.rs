@@ -9,7 +9,7 @@
 //! tens of gigabytes of them behind.)
 
 use std::fs::File;
-use std::io::{BufReader, BufWriter};
+use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 use crate::set::{Checkpointed, Projection};
@@ -68,12 +68,13 @@ impl ProjectionStore {
     /// The stored projection `P` with its checkpoint, if one was stored.
     pub fn load<P: Projection>(&self) -> Result<Option<Checkpointed<P>>, ProjectionError> {
         let path = self.path::<P>();
-        let file = match File::open(&path) {
-            Ok(file) => file,
+        // Read whole: serde_json parses a slice several times faster than a reader.
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(io(&path)(e)),
         };
-        serde_json::from_reader(BufReader::with_capacity(1 << 20, file))
+        serde_json::from_slice(&bytes)
             .map(Some)
             .map_err(|e| ProjectionError::Encoding {
                 name: P::NAME,

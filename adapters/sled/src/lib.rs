@@ -42,6 +42,7 @@
 //! missing or damaged is reported as [`StoreError::Integrity`] naming the first bad
 //! position. Only an incomplete last frame past the head record is repaired (cut off).
 
+mod decoder;
 pub mod event_file;
 mod flusher;
 mod index;
@@ -60,7 +61,8 @@ use o2c_core::store::{CommandRecord, EventIter, EventStore, StoreError, check_ba
 use o2c_core::{Commit, Head, RecordedEvent, StreamId};
 use uuid::Uuid;
 
-use event_file::{EVENT_FILE, FrameBuilder, FrameReader, Next};
+use decoder::LogEnd;
+use event_file::{EVENT_FILE, FrameBuilder};
 use flusher::Flusher;
 use index::{Index, RecordAt};
 
@@ -138,7 +140,7 @@ pub(crate) fn integrity(position: u64, problem: IntegrityProblem) -> StoreError 
     StoreError::Integrity(IntegrityError { position, problem })
 }
 
-fn undecodable(position: u64, what: String) -> StoreError {
+pub(crate) fn undecodable(position: u64, what: String) -> StoreError {
     integrity(position, IntegrityProblem::Undecodable(what))
 }
 
@@ -198,60 +200,41 @@ impl SledStore {
         let marker = self.stored_head()?;
         let mut chain = ChainVerifier::new();
         let mut index = Index::default();
-        let mut reader = FrameReader::open(events)?;
-        let end = loop {
-            let (offset, commits) = match reader.next_frame()? {
-                Next::Frame { offset, commits } => (offset, commits),
-                Next::End { offset } => break Ok(offset),
-                Next::Torn { offset, reason } => break Err((offset, reason)),
-                Next::Damaged { offset, reason } => {
+        let end = decoder::decode_log(events, |commit| {
+            let first_position = chain.head().position + 1;
+            let event_count = commit.events.len() as u32;
+            for (event, at) in commit.events {
+                chain.check(&event)?;
+                if event.command_id != commit.command_id {
                     return Err(undecodable(
-                        chain.head().position + 1,
-                        format!("the event file's frame at byte {offset} is damaged: {reason}"),
+                        event.position,
+                        "the record belongs to another command".into(),
                     ));
                 }
-            };
-            let body_offset = reader.body_offset(offset);
-            for commit in commits {
-                let first_position = chain.head().position + 1;
-                for &(start, len) in &commit.records {
-                    let position = chain.head().position + 1;
-                    let event = codec::decode(position, &reader.body()[start..start + len])?;
-                    chain.check(&event)?;
-                    if event.command_id != commit.command_id {
-                        return Err(undecodable(
-                            position,
-                            "the record belongs to another command".into(),
-                        ));
-                    }
-                    if event.position == marker.position && event.hash != marker.hash {
-                        return Err(integrity(position, IntegrityProblem::HeadMismatch));
-                    }
-                    let at = RecordAt {
-                        offset: body_offset + start as u64,
-                        len: len as u32,
-                    };
-                    index.push_event(event.head(), event.stream, at);
-                    replay(&event);
+                if event.position == marker.position && event.hash != marker.hash {
+                    return Err(integrity(event.position, IntegrityProblem::HeadMismatch));
                 }
-                index.push_command(CommandRecord {
-                    command_id: commit.command_id,
-                    fingerprint: commit.fingerprint,
-                    first_position,
-                    event_count: commit.records.len() as u32,
-                });
+                index.push_event(event.head(), event.stream, at);
+                replay(&event);
             }
-        };
+            index.push_command(CommandRecord {
+                command_id: commit.command_id,
+                fingerprint: commit.fingerprint,
+                first_position,
+                event_count,
+            });
+            Ok(())
+        })?;
         let head = chain.head();
         if marker.position > head.position {
             return Err(integrity(head.position, IntegrityProblem::HeadMismatch));
         }
         let tail = match end {
-            Ok(end) => Tail {
+            LogEnd::At(end) => Tail {
                 end,
                 allocated: self.file.metadata().map_err(backend_io)?.len(),
             },
-            Err((offset, reason)) => {
+            LogEnd::Torn { offset, reason } => {
                 tracing::warn!(
                     offset,
                     reason,
