@@ -1,4 +1,4 @@
-//! One order from quotation to cash, on the embedded sled store.
+//! One order from quotation to cash, on the embedded durable store.
 //!
 //! ```text
 //! cargo run --example order_to_cash [DATA_DIR]

@@ -147,7 +147,9 @@ fn main() -> Result<(), WorkloadError> {
                         .into()
                 }
                 (Store::Sled, Durability::Buffered { flush_every_ms }) => {
-                    format!("Buffered: acknowledged in memory, flushed every {flush_every_ms} ms")
+                    format!(
+                        "Buffered: acknowledged once written to the operating system, synced every {flush_every_ms} ms"
+                    )
                 }
             },
         ),

@@ -5,8 +5,8 @@
 //! its store, folds them into the in-memory [`Book`], and answers reads from it. The
 //! engine is `Send + Sync + Clone`: share it across threads; writes are serialised inside.
 //!
-//! It is **for** embedding: opening a data directory ([`Engine::open`], sled, every
-//! command flushed before it is acknowledged), or a scratch engine
+//! It is **for** embedding: opening a data directory ([`Engine::open`]: the event file, every
+//! command synced to disk before it is acknowledged), or a scratch engine
 //! ([`Engine::in_memory`]); executing [`Request`]s; reading customers, stock, orders,
 //! invoices and payments; reading the log for audit. It is **not** a server and has no
 //! network surface. The domain types are re-exported from `o2c-core`.

@@ -67,7 +67,7 @@ pub struct Outcome {
 /// How an engine runs: its store's options and the writer's knobs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct EngineOptions {
-    /// The sled store's options (durability, lock wait); unused in memory.
+    /// The durable store's options (durability, lock wait); unused in memory.
     pub store: SledOptions,
     /// The most commands one group commit decides, writes and flushes together. Larger
     /// batches amortise a flush over more commands under concurrent load; a single caller
@@ -152,7 +152,7 @@ impl Engine {
         )
     }
 
-    /// Opens (or creates) the engine's data directory on sled with the default options:
+    /// Opens (or creates) the engine's data directory with the default options:
     /// every command is durable before `execute` returns. The whole log is verified and
     /// replayed into the book; the stored projections resume from their checkpoints.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, Error> {
