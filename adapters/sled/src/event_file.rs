@@ -19,7 +19,7 @@
 //! and each names its own position, which opening checks.
 //!
 //! The file is kept longer than the log: zeros are written ahead of the last frame in steps
-//! of [`RESERVE`], so that appending a frame overwrites allocated blocks and its
+//! of 16 MiB, so that appending a frame overwrites allocated blocks and its
 //! `fdatasync` does not also have to record a new file size (which costs the file system a
 //! journal commit, a second device round trip). A zero length where the next frame would
 //! start, followed only by zeros, is the end of the log.
