@@ -415,6 +415,31 @@ fn an_interrupted_last_append_is_cut_off_and_the_log_opens() {
     assert_eq!(Engine::open(dir.path()).unwrap().head(), head);
 }
 
+proptest::proptest! {
+    #![proptest_config(support::proptest_config(24))]
+
+    /// Whatever part of an append reached the file before a crash, if the append was not
+    /// whole it is cut off and the log opens at the head it had, the file as before.
+    #[test]
+    fn any_unfinished_append_is_cut_off_and_the_log_opens_where_it_was(fraction in 0.0f64..1.0) {
+        let dir = tempfile::tempdir().unwrap();
+        let head = write_log(dir.path());
+        let (path, whole) = event_file_without_reserve(dir.path());
+        // The bytes of a whole frame (a copy of the last one), of which a proper prefix
+        // is left after the log.
+        let length = u32::from_le_bytes(whole[whole.len() - 4..].try_into().unwrap()) as usize;
+        let frame = &whole[whole.len() - length - 12..];
+        let kept = ((frame.len() - 1) as f64 * fraction) as usize + 1;
+        let mut bytes = whole.clone();
+        bytes.extend_from_slice(&frame[..kept.min(frame.len() - 1)]);
+        std::fs::write(&path, &bytes).unwrap();
+        let engine = Engine::open(dir.path()).unwrap();
+        proptest::prop_assert_eq!(engine.head(), head);
+        engine.close().unwrap();
+        proptest::prop_assert_eq!(std::fs::read(&path).unwrap(), whole);
+    }
+}
+
 #[test]
 fn a_torn_frame_before_the_head_record_is_damage_not_an_interrupted_append() {
     let dir = tempfile::tempdir().unwrap();

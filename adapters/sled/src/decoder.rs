@@ -1,22 +1,26 @@
-//! Reading the event file when a store opens: frames are read, checked and their records
-//! decoded (JSON parsed, hash recomputed) on a second thread, while the opening thread
-//! checks the links between events, indexes them and folds them, so the two halves of
-//! opening run side by side on two cores. Order is kept: one reader, one channel.
+//! Reading the event file when a store opens. One thread reads the frames in order and
+//! checks them; decoding threads (one per core, at most four) parse their records and
+//! recompute their hashes, taking frames in turn; the opening thread takes the decoded
+//! frames back in the same turn, so in log order, and checks the links between events,
+//! indexes them and folds them. Decoding a record is independent of every other record;
+//! only the link check needs the order, and it is done where the order is kept.
 
 use std::path::Path;
-use std::sync::mpsc::{self, SyncSender};
+use std::sync::mpsc::{self, Receiver, SyncSender};
 
 use o2c_core::codec;
 use o2c_core::store::StoreError;
 use o2c_core::{Hash, RecordedEvent};
 use uuid::Uuid;
 
-use crate::event_file::{FrameReader, Next};
+use crate::event_file::{FrameReader, FramedCommit, Next};
 use crate::index::RecordAt;
 use crate::{backend_io, undecodable};
 
-/// How many decoded frames may wait for the opening thread.
-const FRAMES_AHEAD: usize = 64;
+/// How many frames may wait in each channel.
+const FRAMES_AHEAD: usize = 32;
+/// The most decoding threads.
+const MAX_DECODERS: usize = 4;
 
 /// One command of the log, its records decoded and hash-checked.
 pub(crate) struct DecodedCommit {
@@ -34,26 +38,59 @@ pub(crate) enum LogEnd {
     Torn { offset: u64, reason: String },
 }
 
+/// A frame as read, for a decoding thread.
+struct RawFrame {
+    body_offset: u64,
+    body: Vec<u8>,
+    commits: Vec<FramedCommit>,
+    /// The position of the frame's first record.
+    first_position: u64,
+}
+
+/// What the reading thread hands a decoding thread.
+enum Read {
+    Frame(RawFrame),
+    End(Result<LogEnd, StoreError>),
+}
+
+/// What a decoding thread hands the opening thread.
 enum Decoded {
     Commits(Vec<DecodedCommit>),
     End(LogEnd),
 }
 
 /// Reads the event file at `path` from the start and hands every command, in log order,
-/// to `fold` (on the calling thread). Stops at the first error of either side.
+/// to `fold` (on the calling thread). Stops at the first error of any side.
 pub(crate) fn decode_log(
     path: &Path,
     mut fold: impl FnMut(DecodedCommit) -> Result<(), StoreError>,
 ) -> Result<LogEnd, StoreError> {
     let reader = FrameReader::open(path)?;
+    let decoders = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, MAX_DECODERS);
     std::thread::scope(|scope| {
-        let (send, receive) = mpsc::sync_channel(FRAMES_AHEAD);
+        let mut to_decoders = Vec::with_capacity(decoders);
+        let mut from_decoders = Vec::with_capacity(decoders);
+        for n in 0..decoders {
+            let (send_raw, receive_raw) = mpsc::sync_channel(FRAMES_AHEAD);
+            let (send_decoded, receive_decoded) = mpsc::sync_channel(FRAMES_AHEAD);
+            std::thread::Builder::new()
+                .name(format!("o2c-event-file-decode-{n}"))
+                .spawn_scoped(scope, move || decode_frames(receive_raw, send_decoded))
+                .map_err(backend_io)?;
+            to_decoders.push(send_raw);
+            from_decoders.push(receive_decoded);
+        }
         std::thread::Builder::new()
             .name("o2c-event-file-read".into())
-            .spawn_scoped(scope, move || decode_frames(reader, send))
+            .spawn_scoped(scope, move || read_frames(reader, to_decoders))
             .map_err(backend_io)?;
-        // Leaving early drops the receiver, which stops the reading thread at its next send.
-        for message in receive {
+        // Leaving early drops the receivers, which stops every thread at its next send.
+        for turn in (0..decoders).cycle() {
+            let Ok(message) = from_decoders[turn].recv() else {
+                break;
+            };
             match message? {
                 Decoded::Commits(commits) => {
                     for commit in commits {
@@ -64,48 +101,72 @@ pub(crate) fn decode_log(
             }
         }
         Err(StoreError::Backend(
-            "the event file's reading thread stopped before the end of the log".into(),
+            "the event file's reading threads stopped before the end of the log".into(),
         ))
     })
 }
 
-fn decode_frames(mut reader: FrameReader, send: SyncSender<Result<Decoded, StoreError>>) {
-    let mut position = 0;
-    loop {
-        let message = decode_next(&mut reader, &mut position);
-        let done = !matches!(message, Ok(Decoded::Commits(_)));
-        if send.send(message).is_err() || done {
+/// The reading thread: frames go to the decoding threads in turn, the end (or a failure)
+/// to the one whose turn it is.
+fn read_frames(mut reader: FrameReader, decoders: Vec<SyncSender<Read>>) {
+    let mut position = 0u64;
+    for decoder in decoders.iter().cycle() {
+        let (message, done) = match reader.next_frame() {
+            Ok(Next::Frame { offset, commits }) => {
+                let first_position = position + 1;
+                position += commits.iter().map(|c| c.records.len() as u64).sum::<u64>();
+                let frame = RawFrame {
+                    body_offset: reader.body_offset(offset),
+                    body: reader.take_body(),
+                    commits,
+                    first_position,
+                };
+                (Read::Frame(frame), false)
+            }
+            Ok(Next::End { offset }) => (Read::End(Ok(LogEnd::At(offset))), true),
+            Ok(Next::Torn { offset, reason }) => (Read::End(Ok(LogEnd::Torn { offset, reason })), true),
+            Ok(Next::Damaged { offset, reason }) => {
+                let error = undecodable(
+                    position + 1,
+                    format!("the event file's frame at byte {offset} is damaged: {reason}"),
+                );
+                (Read::End(Err(error)), true)
+            }
+            Err(error) => (Read::End(Err(error)), true),
+        };
+        if decoder.send(message).is_err() || done {
             return;
         }
     }
 }
 
-/// Decodes the next frame; `position` is the last position decoded before it.
-fn decode_next(reader: &mut FrameReader, position: &mut u64) -> Result<Decoded, StoreError> {
-    let (offset, commits) = match reader.next_frame()? {
-        Next::Frame { offset, commits } => (offset, commits),
-        Next::End { offset } => return Ok(Decoded::End(LogEnd::At(offset))),
-        Next::Torn { offset, reason } => return Ok(Decoded::End(LogEnd::Torn { offset, reason })),
-        Next::Damaged { offset, reason } => {
-            return Err(undecodable(
-                *position + 1,
-                format!("the event file's frame at byte {offset} is damaged: {reason}"),
-            ));
+/// A decoding thread: decodes the frames it is given, in the order given.
+fn decode_frames(frames: Receiver<Read>, decoded: SyncSender<Result<Decoded, StoreError>>) {
+    for read in frames {
+        let (message, done) = match read {
+            Read::Frame(frame) => (decode_frame(frame).map(Decoded::Commits), false),
+            Read::End(end) => (end.map(Decoded::End), true),
+        };
+        let failed = message.is_err();
+        if decoded.send(message).is_err() || done || failed {
+            return;
         }
-    };
-    let body_offset = reader.body_offset(offset);
-    let body = reader.body();
-    let mut decoded = Vec::with_capacity(commits.len());
-    for commit in commits {
+    }
+}
+
+fn decode_frame(frame: RawFrame) -> Result<Vec<DecodedCommit>, StoreError> {
+    let mut position = frame.first_position;
+    let mut decoded = Vec::with_capacity(frame.commits.len());
+    for commit in frame.commits {
         let mut events = Vec::with_capacity(commit.records.len());
         for (start, len) in commit.records {
-            *position += 1;
-            let event = codec::decode(*position, &body[start..start + len])?;
+            let event = codec::decode(position, &frame.body[start..start + len])?;
             let at = RecordAt {
-                offset: body_offset + start as u64,
+                offset: frame.body_offset + start as u64,
                 len: len as u32,
             };
             events.push((event, at));
+            position += 1;
         }
         decoded.push(DecodedCommit {
             command_id: commit.command_id,
@@ -113,5 +174,5 @@ fn decode_next(reader: &mut FrameReader, position: &mut u64) -> Result<Decoded, 
             events,
         });
     }
-    Ok(Decoded::Commits(decoded))
+    Ok(decoded)
 }

@@ -212,6 +212,11 @@ impl FrameReader {
         &self.body
     }
 
+    /// Takes the body of the frame last returned (the next frame reads into a new one).
+    pub(crate) fn take_body(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.body)
+    }
+
     /// Where the body of the frame last returned starts in the file.
     pub(crate) fn body_offset(&self, frame_offset: u64) -> u64 {
         frame_offset + 8
