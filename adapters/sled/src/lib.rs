@@ -269,8 +269,9 @@ impl SledStore {
         self.index.read().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Another tree of the same database, for data kept beside the log (the projections
-    /// and their checkpoints). Trees of the store's own layout are refused.
+    /// Another tree of the same database, for small data a service keeps beside the log
+    /// (a subscriber's position, say). Trees of the store's own layout, and those of its
+    /// first format, are refused.
     pub fn open_tree(&self, name: &str) -> Result<sled::Tree, StoreError> {
         if name == META_TREE || keys::FORMAT_1_TREES.contains(&name) {
             return Err(StoreError::MalformedCommit {
