@@ -614,3 +614,18 @@ impl EventStore for SharedStore {
         self.0.flush()
     }
 }
+
+#[test]
+fn a_stored_projection_that_does_not_decode_is_rebuilt_and_the_engine_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    write_log(dir.path());
+    let file = dir.path().join("projections").join("backlog.json");
+    let stored = std::fs::read(&file).unwrap();
+    std::fs::write(&file, &stored[..stored.len() / 2]).unwrap();
+    let engine = Engine::open(dir.path()).unwrap();
+    let events = engine.events(1, usize::MAX).unwrap();
+    assert_eq!(
+        engine.projections(|p| p.clone()),
+        o2c::projections::Projections::rebuild(&events)
+    );
+}

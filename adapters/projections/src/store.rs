@@ -2,9 +2,11 @@
 //! holding its checkpoint and its state together, so the two are always written (and
 //! recovered) as one.
 //!
-//! A projection is written to `<name>.json.new`, synced, and renamed over `<name>.json`, so
-//! a reader finds the previous whole file or the new whole file, never part of one, and the
-//! space of the previous version is freed at once. (They were sled values before: sled 0.34
+//! A projection is written to `<name>.json.new` and renamed over `<name>.json`, so a reader
+//! finds the previous file or the new one, never a mix, and the space of the previous
+//! version is freed at once. The file is not synced: a crash may leave it short, and one
+//! that does not decode is rebuilt from position 0 on opening, like one from a build whose
+//! projections had another shape. (They were sled values before: sled 0.34
 //! kept every replaced large value as a blob file, and a log of a million events left
 //! tens of gigabytes of them behind.)
 
@@ -82,10 +84,20 @@ impl ProjectionStore {
             })
     }
 
-    /// The stored projection `P`, or an empty one when none is stored or the stored one is
-    /// ahead of `head` (its events are not in the log).
+    /// The stored projection `P`, or an empty one (to be rebuilt from position 0) when none
+    /// is stored, when the stored one is ahead of `head` (its events are not in the log),
+    /// or when it does not decode (stored by a build whose projection had another shape,
+    /// or cut short by a crash): a projection is derived data, so it never keeps the log
+    /// from opening.
     pub fn load_at_most<P: Projection>(&self, head: u64) -> Result<Checkpointed<P>, ProjectionError> {
-        match self.load::<P>()? {
+        let stored = match self.load::<P>() {
+            Err(ProjectionError::Encoding { message, .. }) => {
+                tracing::warn!(projection = P::NAME, %message, "stored projection does not decode; rebuilding it");
+                None
+            }
+            other => other?,
+        };
+        match stored {
             Some(stored) if stored.checkpoint <= head => Ok(stored),
             Some(stored) => {
                 tracing::warn!(
@@ -110,8 +122,8 @@ impl ProjectionStore {
             name: P::NAME,
             message: e.to_string(),
         })?;
-        let file = out.into_inner().map_err(|e| io(&new)(e.into_error()))?;
-        file.sync_data().map_err(io(&new))?;
+        // Not synced: after a crash a file that does not decode is rebuilt (`load_at_most`).
+        out.into_inner().map_err(|e| io(&new)(e.into_error()))?;
         std::fs::rename(&new, &path).map_err(io(&path))?;
         Ok(())
     }
@@ -148,7 +160,7 @@ mod tests {
     }
 
     #[test]
-    fn an_unreadable_projection_file_is_an_encoding_error() {
+    fn an_unreadable_projection_file_is_an_encoding_error_and_rebuilt_on_opening() {
         let dir = tempfile::tempdir().unwrap();
         let store = ProjectionStore::open(dir.path()).unwrap();
         std::fs::write(
@@ -160,5 +172,10 @@ mod tests {
             store.load::<Backlog>(),
             Err(ProjectionError::Encoding { name, .. }) if name == Backlog::NAME
         ));
+        assert_eq!(
+            store.load_at_most::<Backlog>(100).unwrap(),
+            Checkpointed::default(),
+            "opening rebuilds it instead"
+        );
     }
 }
