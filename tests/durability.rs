@@ -629,3 +629,24 @@ fn a_stored_projection_that_does_not_decode_is_rebuilt_and_the_engine_opens() {
         o2c::projections::Projections::rebuild(&events)
     );
 }
+
+#[test]
+fn closing_stores_the_final_projections_after_any_save_in_the_background() {
+    let dir = tempfile::tempdir().unwrap();
+    // A checkpoint after every batch: background saves keep starting (or are skipped
+    // while one runs) all through the order.
+    let options = o2c::EngineOptions {
+        checkpoint_every: 1,
+        ..o2c::EngineOptions::default()
+    };
+    let mut w = World::on(Engine::open_with(dir.path(), options).unwrap());
+    one_order(&mut w);
+    let live = w.h.engine.projections(|p| p.clone());
+    let head = w.h.engine.head().position;
+    let engine = std::mem::replace(&mut w.h.engine, Engine::in_memory());
+    engine.close().unwrap();
+    let store = o2c::projections::ProjectionStore::open(dir.path().join("projections")).unwrap();
+    let stored = o2c::projections::Projections::load(&store, head).unwrap();
+    assert_eq!(stored.checkpoint(), head);
+    assert_eq!(stored, live);
+}

@@ -11,6 +11,7 @@
 //! rebuilds the book from what the log really holds).
 
 mod reports;
+mod saver;
 mod subscription;
 mod writer;
 

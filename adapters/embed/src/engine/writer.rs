@@ -35,6 +35,7 @@ use o2c_core::store::CommandRecord;
 use o2c_core::{Commit, Policy, RecordedEvent, Request};
 use o2c_projections::{ProjectionStore, Projections};
 
+use super::saver::Saver;
 use super::{Engine, Error, Outcome, State};
 
 /// The longest a waiting caller sleeps before it checks the writer lock itself (a safety
@@ -61,8 +62,8 @@ pub(super) struct Writer {
     pub(super) policy: Policy,
     /// Why the engine halted, if it did.
     halted: Option<String>,
-    /// Where the projections are stored (none in memory).
-    projection_store: Option<ProjectionStore>,
+    /// Stores the projections (none in memory).
+    saver: Option<Saver>,
     /// The position the stored projections were last saved at.
     saved_at: u64,
 }
@@ -83,18 +84,36 @@ impl Writer {
         Self {
             policy: Policy::default(),
             halted: None,
-            projection_store,
+            saver: projection_store.map(Saver::start),
             saved_at,
         }
     }
 
-    /// Stores the projections with their checkpoint (nothing to do in memory).
+    /// Stores the projections with their checkpoint now, after any save in the
+    /// background (nothing to do in memory).
     pub(super) fn save_projections(&mut self, projections: &Projections) -> Result<(), Error> {
-        if let Some(store) = &self.projection_store {
-            projections.save(store)?;
+        if let Some(saver) = &mut self.saver {
+            saver.save_now(projections)?;
             self.saved_at = projections.checkpoint();
         }
         Ok(())
+    }
+
+    /// Hands the projections to the background save when a checkpoint is due.
+    fn checkpoint_projections(&mut self, projections: &Projections, every: u64) {
+        // Every `every` events, but never more often than each quarter of the log: the
+        // projections are stored whole, so a fixed interval would make the bytes written
+        // grow with the square of the log's length.
+        let interval = every.max(self.saved_at / 4);
+        let head = projections.checkpoint();
+        if head - self.saved_at >= interval
+            && self
+                .saver
+                .as_ref()
+                .is_some_and(|saver| saver.checkpoint(projections))
+        {
+            self.saved_at = head;
+        }
     }
 }
 
@@ -194,16 +213,7 @@ impl Engine {
         if failure.is_none() && !commits.is_empty() {
             let head = self.state().book.head().position;
             self.shared.committed.publish(head);
-            // Every `checkpoint_every` events, but never more often than each quarter of
-            // the log: the projections are stored whole, so a fixed interval would make
-            // the bytes written grow with the square of the log's length.
-            let interval = self.shared.options.checkpoint_every.max(writer.saved_at / 4);
-            if head - writer.saved_at >= interval {
-                if let Err(e) = writer.save_projections(&self.state().projections) {
-                    // The projections are rebuilt from an older checkpoint on the next open.
-                    tracing::warn!(error = %e, "storing the projections failed");
-                }
-            }
+            writer.checkpoint_projections(&self.state().projections, self.shared.options.checkpoint_every);
         }
         // Each commit's events go to the callers that decided it: moved out to the last of
         // them, copied only for an earlier caller that repeated the same command id.
