@@ -66,10 +66,23 @@ pub struct StoredCommit {
     pub records: Vec<Vec<u8>>,
 }
 
+/// Bytes of a commit's header in a body: command id, fingerprint, event count.
+const COMMIT_HEADER: usize = 16 + 32 + 4;
+/// Bytes of a record's length before it.
+const RECORD_HEADER: usize = 4;
+
+/// One frame's bytes, and where each record lies in them.
+pub(crate) struct Frame {
+    pub(crate) bytes: Vec<u8>,
+    /// (offset from the frame's start, length) of each record, in order.
+    pub(crate) records: Vec<(u64, u32)>,
+}
+
 /// Builds one frame's bytes.
 pub(crate) struct FrameBuilder {
     bytes: Vec<u8>,
     commits: u32,
+    records: Vec<(u64, u32)>,
 }
 
 impl FrameBuilder {
@@ -77,7 +90,11 @@ impl FrameBuilder {
         let mut bytes = Vec::with_capacity(body + FRAME_OVERHEAD as usize + 4);
         bytes.extend_from_slice(&[0; 8]); // length and CRC, filled in by `finish`
         bytes.extend_from_slice(&[0; 4]); // commit count
-        Self { bytes, commits: 0 }
+        Self {
+            bytes,
+            commits: 0,
+            records: Vec::new(),
+        }
     }
 
     /// A frame of a store's batch.
@@ -85,15 +102,30 @@ impl FrameBuilder {
         let size = commits
             .iter()
             .flat_map(|c| &c.events)
-            .map(|e| e.stored.len() + 4)
+            .map(|e| e.stored.len() + RECORD_HEADER)
             .sum::<usize>()
-            + commits.len() * 52;
+            + commits.len() * COMMIT_HEADER;
         let mut frame = Self::with_capacity(size);
         for commit in commits {
             frame.commit(commit.command_id, commit.fingerprint, commit.events.len());
             for sealed in &commit.events {
                 frame.record(&sealed.stored);
             }
+        }
+        frame
+    }
+
+    /// A frame of one command's records.
+    pub(crate) fn of_commit<R: AsRef<[u8]>>(command_id: Uuid, fingerprint: Hash, records: &[R]) -> Self {
+        let size = records
+            .iter()
+            .map(|r| r.as_ref().len() + RECORD_HEADER)
+            .sum::<usize>()
+            + COMMIT_HEADER;
+        let mut frame = Self::with_capacity(size);
+        frame.commit(command_id, fingerprint, records.len());
+        for record in records {
+            frame.record(record.as_ref());
         }
         frame
     }
@@ -107,11 +139,12 @@ impl FrameBuilder {
 
     pub(crate) fn record(&mut self, record: &[u8]) {
         self.bytes.extend_from_slice(&(record.len() as u32).to_le_bytes());
+        self.records.push((self.bytes.len() as u64, record.len() as u32));
         self.bytes.extend_from_slice(record);
     }
 
-    /// The frame's bytes, or an error when it is larger than a frame may be.
-    pub(crate) fn finish(mut self) -> Result<Vec<u8>, StoreError> {
+    /// The frame, or an error when it is larger than a frame may be.
+    pub(crate) fn finish(mut self) -> Result<Frame, StoreError> {
         let body_len = self.bytes.len() - 8;
         let length = u32::try_from(body_len)
             .ok()
@@ -124,7 +157,10 @@ impl FrameBuilder {
         self.bytes[..4].copy_from_slice(&length.to_le_bytes());
         self.bytes[4..8].copy_from_slice(&crc.to_le_bytes());
         self.bytes.extend_from_slice(&length.to_le_bytes());
-        Ok(self.bytes)
+        Ok(Frame {
+            bytes: self.bytes,
+            records: self.records,
+        })
     }
 }
 
@@ -378,13 +414,9 @@ pub fn write_commits(dir: impl AsRef<Path>, commits: &[StoredCommit]) -> Result<
     let file = create(&path)?;
     let mut end = MAGIC.len() as u64;
     for commit in commits {
-        let size = commit.records.iter().map(|r| r.len() + 4).sum::<usize>() + 52;
-        let mut frame = FrameBuilder::with_capacity(size);
-        frame.commit(commit.command_id, commit.fingerprint, commit.records.len());
-        for record in &commit.records {
-            frame.record(record);
-        }
-        let bytes = frame.finish()?;
+        let bytes = FrameBuilder::of_commit(commit.command_id, commit.fingerprint, &commit.records)
+            .finish()?
+            .bytes;
         file.write_all_at(&bytes, end).map_err(backend_io)?;
         end += bytes.len() as u64;
     }
@@ -471,7 +503,7 @@ mod tests {
         let mut frame = FrameBuilder::with_capacity(0);
         frame.commit(Uuid::from_u128(2), Hash::ZERO, 1);
         frame.record(b"second");
-        let bytes = frame.finish().unwrap();
+        let bytes = frame.finish().unwrap().bytes;
         file.write_all_at(&bytes[..bytes.len() / 2], end).unwrap();
         assert!(matches!(next(&path), Next::Torn { offset, .. } if offset == end));
         // Only its end reached the disk: a zero length followed by data.
@@ -495,7 +527,7 @@ mod tests {
         let mut frame = FrameBuilder::with_capacity(0);
         frame.commit(Uuid::from_u128(1), Hash::ZERO, 2);
         frame.record(b"only one");
-        let bytes = frame.finish().unwrap();
+        let bytes = frame.finish().unwrap().bytes;
         assert!(parse_body(&bytes[8..bytes.len() - 4]).is_none());
         assert!(parse_body(&[1, 0]).is_none());
     }

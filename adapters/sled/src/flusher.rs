@@ -33,13 +33,7 @@ impl Flusher {
             .spawn(move || {
                 loop {
                     let last = !matches!(stopped.recv_timeout(every), Err(RecvTimeoutError::Timeout));
-                    // Everything up to this head was written before it was indexed.
-                    let head = index.read().unwrap_or_else(PoisonError::into_inner).head();
-                    let synced = file
-                        .sync_data()
-                        .map_err(|e| e.to_string())
-                        .and_then(|()| keys::store_head(&meta, head).map_err(|e| e.to_string()));
-                    if let Err(error) = synced {
+                    if let Err(error) = sync_and_record_head(&file, &index, &meta) {
                         tracing::error!(%error, "background sync of the event file failed");
                     }
                     if last {
@@ -61,4 +55,16 @@ impl Drop for Flusher {
             let _ = thread.join();
         }
     }
+}
+
+/// Makes the event file durable, then records the head it reached. The head is read
+/// first: everything up to it was written before it was indexed, so the sync covers it.
+pub(crate) fn sync_and_record_head(
+    file: &File,
+    index: &RwLock<Index>,
+    meta: &sled::Tree,
+) -> Result<(), StoreError> {
+    let head = index.read().unwrap_or_else(PoisonError::into_inner).head();
+    file.sync_data().map_err(backend_io)?;
+    keys::store_head(meta, head)
 }

@@ -48,12 +48,9 @@ pub(crate) fn decode_head(bytes: &[u8]) -> Option<Head> {
 pub(crate) fn stored_head(meta: &sled::Tree) -> Result<Head, StoreError> {
     match meta.get(HEAD_KEY).map_err(backend)? {
         None => Ok(Head::default()),
-        Some(bytes) => decode_head(&bytes).ok_or_else(|| {
-            crate::integrity(
-                0,
-                o2c_core::codec::IntegrityProblem::Undecodable("the head record is malformed".into()),
-            )
-        }),
+        Some(bytes) => {
+            decode_head(&bytes).ok_or_else(|| crate::undecodable(0, "the head record is malformed".into()))
+        }
     }
 }
 

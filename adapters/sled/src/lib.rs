@@ -405,10 +405,11 @@ impl EventStore for SledStore {
         }
         let frame = FrameBuilder::of_batch(commits).finish()?;
         let end = tail.end;
-        tail.allocated = event_file::reserve(&self.file, tail.allocated, end + frame.len() as u64 + 12)?;
-        if let Err(e) = self.file.write_all_at(&frame, end) {
+        let size = frame.bytes.len() as u64;
+        tail.allocated = event_file::reserve(&self.file, tail.allocated, end + size + 12)?;
+        if let Err(e) = self.file.write_all_at(&frame.bytes, end) {
             // Best effort: leave no partial frame behind (opening would cut it off anyway).
-            let _ = self.file.write_all_at(&vec![0; frame.len()], end);
+            let _ = self.file.write_all_at(&vec![0; frame.bytes.len()], end);
             return Err(backend_io(e));
         }
         if self.durability == Durability::Immediate {
@@ -416,15 +417,14 @@ impl EventStore for SledStore {
         }
         {
             let mut index = self.index.write().unwrap_or_else(PoisonError::into_inner);
-            // The body starts after length and CRC, then the commit count.
-            let mut offset = end + 12;
+            let mut records = frame.records.iter();
             for commit in commits {
-                offset += 52;
-                for sealed in &commit.events {
-                    offset += 4;
-                    let len = sealed.stored.len() as u32;
-                    index.push_event(sealed.event.head(), sealed.event.stream, RecordAt { offset, len });
-                    offset += u64::from(len);
+                for (sealed, &(offset, len)) in commit.events.iter().zip(records.by_ref()) {
+                    let at = RecordAt {
+                        offset: end + offset,
+                        len,
+                    };
+                    index.push_event(sealed.event.head(), sealed.event.stream, at);
                 }
                 index.push_command(CommandRecord {
                     command_id: commit.command_id,
@@ -434,7 +434,7 @@ impl EventStore for SledStore {
                 });
             }
         }
-        tail.end += frame.len() as u64;
+        tail.end += size;
         let due = tail
             .head_recorded
             .is_none_or(|at| at.elapsed() >= HEAD_RECORD_EVERY);
@@ -471,8 +471,7 @@ impl EventStore for SledStore {
 
     fn flush(&self) -> Result<(), StoreError> {
         let _writer = self.tail.lock().unwrap_or_else(PoisonError::into_inner);
-        self.file.sync_data().map_err(backend_io)?;
-        keys::store_head(&self.meta, self.index().head())?;
+        flusher::sync_and_record_head(&self.file, &self.index, &self.meta)?;
         self.db.flush().map_err(backend)?;
         Ok(())
     }

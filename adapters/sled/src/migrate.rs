@@ -91,12 +91,9 @@ fn convert(db: &sled::Db, meta: &sled::Tree, events: &Path) -> Result<(), StoreE
                     show(FORMAT_1)
                 ),
             })?;
-        let mut frame = FrameBuilder::with_capacity(records.iter().map(|r| r.len() + 4).sum::<usize>() + 52);
-        frame.commit(command_id, record.fingerprint, records.len());
-        for bytes in records {
-            frame.record(bytes);
-        }
-        let frame = frame.finish()?;
+        let frame = FrameBuilder::of_commit(command_id, record.fingerprint, records)
+            .finish()?
+            .bytes;
         file.write_all_at(&frame, end).map_err(backend_io)?;
         end += frame.len() as u64;
         Ok(())
@@ -104,12 +101,8 @@ fn convert(db: &sled::Db, meta: &sled::Tree, events: &Path) -> Result<(), StoreE
     let mut current: Option<(Uuid, Vec<sled::IVec>)> = None;
     for entry in log.iter() {
         let (key, value) = entry.map_err(backend)?;
-        let position = keys::position(&key).ok_or_else(|| {
-            crate::integrity(
-                0,
-                codec::IntegrityProblem::Undecodable("a log key is not a position".into()),
-            )
-        })?;
+        let position = keys::position(&key)
+            .ok_or_else(|| crate::undecodable(0, "a log key is not a position".into()))?;
         let command_id = codec::decode(position, &value)?.command_id;
         match &mut current {
             Some((id, records)) if *id == command_id => records.push(value),
