@@ -1,8 +1,10 @@
 //! The embedding API under concurrency and crashes: subscriptions across the switch from
 //! catch-up to live delivery while many threads write, group commit with many callers on
 //! a durable store (every command written once, acknowledged only when durable, the same
-//! command id from two threads executed once), and stored projections whose state and
-//! checkpoint survive a SIGKILL together.
+//! command id from two threads executed once), the pipeline of group commit (a batch
+//! decided while the one before it is still being flushed, a repeat of a command that is
+//! not yet durable, a failed append under a batch decided on top of it), and stored
+//! projections whose state and checkpoint survive a SIGKILL together.
 
 // A test crate: unwrapping is how a step says "this must succeed".
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -10,7 +12,8 @@
 #[path = "support/mod.rs"]
 mod support;
 
-use std::sync::{Arc, Barrier};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Barrier, Condvar, Mutex};
 use std::thread;
 use std::time::Duration;
 
@@ -18,8 +21,12 @@ use o2c::chrono::{Duration as Days, TimeZone, Utc};
 use o2c::order::{ConfirmOrder, CreateQuotation, RequestedLine};
 use o2c::projections::{Backlog, CreditHolds, PROJECTIONS_DIR, ProjectionStore, Projections};
 use o2c::stock::ReceiveStock;
+use o2c::store::{CommandRecord, EventIter};
 use o2c::uuid::Uuid;
-use o2c::{CommandContext, Engine, EngineOptions, OrderId, Outcome, RecordedEvent, Request, SledStore};
+use o2c::{
+    CommandContext, Commit, Engine, EngineOptions, Error, EventStore, Head, MemoryStore, OrderId, Outcome,
+    RecordedEvent, Request, SledStore, StoreError, StreamId,
+};
 use support::child::{child_dir, run_child_until_killed};
 use support::{ALL_ROLES, World, dec, person};
 
@@ -293,4 +300,174 @@ fn the_engine_answers_every_report_from_its_live_projections() {
         engine.dso(month_ago, today),
         rebuilt.dso.state.report(&rebuilt.aging.state, month_ago, today)
     );
+}
+
+/// An in-memory store whose appends wait while its gate is shut, so a test can hold a
+/// batch between its decision and its durability; it fails the next append when told.
+#[derive(Default)]
+struct Gate {
+    store: MemoryStore,
+    shut: Mutex<bool>,
+    opened: Condvar,
+    /// Appends waiting at the gate.
+    held: AtomicUsize,
+    fail_next_append: AtomicBool,
+}
+
+impl Gate {
+    fn set(&self, shut: bool) {
+        *self.shut.lock().unwrap() = shut;
+        self.opened.notify_all();
+    }
+}
+
+/// The engine's handle on a gate the test keeps too.
+struct GatedStore(Arc<Gate>);
+
+impl EventStore for GatedStore {
+    fn head(&self) -> Result<Head, StoreError> {
+        self.0.store.head()
+    }
+    fn append_batch(&self, expected: u64, commits: &[Commit]) -> Result<Head, StoreError> {
+        self.0.held.fetch_add(1, Ordering::SeqCst);
+        let shut = self.0.shut.lock().unwrap();
+        drop(self.0.opened.wait_while(shut, |shut| *shut).unwrap());
+        self.0.held.fetch_sub(1, Ordering::SeqCst);
+        if self.0.fail_next_append.swap(false, Ordering::SeqCst) {
+            return Err(StoreError::Backend("disk full".into()));
+        }
+        self.0.store.append_batch(expected, commits)
+    }
+    fn read_log(&self, from: u64) -> EventIter<'_> {
+        self.0.store.read_log(from)
+    }
+    fn read_stream(&self, stream: &StreamId) -> Result<Vec<RecordedEvent>, StoreError> {
+        self.0.store.read_stream(stream)
+    }
+    fn find_command(&self, command_id: Uuid) -> Result<Option<CommandRecord>, StoreError> {
+        self.0.store.find_command(command_id)
+    }
+    fn flush(&self) -> Result<(), StoreError> {
+        self.0.store.flush()
+    }
+}
+
+fn gated_world() -> (World, Arc<Gate>) {
+    let gate = Arc::new(Gate::default());
+    let engine = Engine::with_store(Box::new(GatedStore(Arc::clone(&gate)))).unwrap();
+    (World::on(engine), gate)
+}
+
+/// Waits (ten seconds at most) until `reached` holds; a wait, not a timing assertion.
+fn wait_until(what: &str, reached: impl Fn() -> bool) {
+    for _ in 0..10_000 {
+        if reached() {
+            return;
+        }
+        thread::sleep(Duration::from_millis(1));
+    }
+    panic!("never reached: {what}");
+}
+
+fn execute_on_thread(engine: &Engine, request: Request) -> thread::JoinHandle<Result<Outcome, Error>> {
+    let engine = engine.clone();
+    thread::spawn(move || engine.execute(request))
+}
+
+#[test]
+fn the_next_batch_is_decided_while_the_one_before_is_flushed_and_answered_after_it() {
+    let (w, gate) = gated_world();
+    let head = w.h.engine.head().position;
+    let on_hand = || {
+        let stock = w.h.engine.stock(w.gadget);
+        stock.map(|s| s.level(w.warehouse).on_hand).unwrap_or_default()
+    };
+    let before = on_hand();
+    gate.set(true);
+    let first = execute_on_thread(&w.h.engine, receipt(&w, 1));
+    wait_until("the first append at the gate", || {
+        gate.held.load(Ordering::SeqCst) == 1
+    });
+    let second = execute_on_thread(&w.h.engine, receipt(&w, 2));
+    // The second command is decided and folded while the first is not yet durable ...
+    wait_until("the second command decided", || {
+        w.h.engine.head().position == head + 2
+    });
+    // ... but neither caller is answered, and nothing is in the log, before the flush.
+    assert!(!first.is_finished() && !second.is_finished());
+    assert!(w.h.engine.events(head + 1, 10).unwrap().is_empty());
+    gate.set(false);
+    let first = first.join().unwrap().unwrap();
+    let second = second.join().unwrap().unwrap();
+    assert_eq!(first.events[0].position, head + 1);
+    assert_eq!(second.events[0].position, head + 2);
+    let logged = w.h.engine.events(head + 1, 10).unwrap();
+    assert_eq!(logged, [first.events, second.events].concat());
+    assert_eq!(on_hand(), before + dec("2"));
+}
+
+#[test]
+fn a_repeat_of_a_command_not_yet_durable_waits_for_it_and_is_not_decided_again() {
+    let (w, gate) = gated_world();
+    let head = w.h.engine.head().position;
+    gate.set(true);
+    let first = execute_on_thread(&w.h.engine, receipt(&w, 1));
+    wait_until("the first append at the gate", || {
+        gate.held.load(Ordering::SeqCst) == 1
+    });
+    let repeat = execute_on_thread(&w.h.engine, receipt(&w, 1));
+    let reused = {
+        let mut other = receipt(&w, 2);
+        other.context.command_id = receipt(&w, 1).context.command_id;
+        execute_on_thread(&w.h.engine, other)
+    };
+    // Time for both to be decided against the command in flight (were they decided
+    // after the gate opens instead, they would meet it in the store: still answered
+    // the same way).
+    thread::sleep(Duration::from_millis(100));
+    assert!(!repeat.is_finished());
+    gate.set(false);
+    let first = first.join().unwrap().unwrap();
+    let repeat = repeat.join().unwrap().unwrap();
+    assert!(!first.repeated && repeat.repeated);
+    assert_eq!(repeat.events, first.events);
+    assert!(matches!(
+        reused.join().unwrap(),
+        Err(Error::Rejected(o2c::DomainError::CommandIdReused { .. }))
+    ));
+    assert_eq!(w.h.engine.head().position, head + 1);
+    assert_eq!(w.h.engine.events(head + 1, 10).unwrap(), first.events);
+    // The engine goes on: nothing was appended twice.
+    let next = w.h.engine.execute(receipt(&w, 3)).unwrap();
+    assert_eq!(next.events[0].position, head + 2);
+}
+
+#[test]
+fn a_failed_append_refuses_the_batch_decided_on_top_of_it_and_folds_both_away() {
+    let (w, gate) = gated_world();
+    let head = w.h.engine.head();
+    let digest = w.h.engine.state_digest().unwrap();
+    gate.fail_next_append.store(true, Ordering::SeqCst);
+    gate.set(true);
+    let first = execute_on_thread(&w.h.engine, receipt(&w, 1));
+    wait_until("the first append at the gate", || {
+        gate.held.load(Ordering::SeqCst) == 1
+    });
+    let second = execute_on_thread(&w.h.engine, receipt(&w, 2));
+    wait_until("the second command decided", || {
+        w.h.engine.head().position == head.position + 2
+    });
+    gate.set(false);
+    assert!(matches!(
+        first.join().unwrap(),
+        Err(Error::Store(StoreError::Backend(_)))
+    ));
+    assert!(matches!(second.join().unwrap(), Err(Error::Halted { .. })));
+    assert_eq!(w.h.engine.head(), head);
+    assert_eq!(w.h.engine.state_digest().unwrap(), digest);
+    assert!(w.h.engine.events(head.position + 1, 10).unwrap().is_empty());
+    assert!(matches!(
+        w.h.engine.execute(receipt(&w, 3)),
+        Err(Error::Halted { .. })
+    ));
 }

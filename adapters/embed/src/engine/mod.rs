@@ -16,7 +16,7 @@ mod subscription;
 mod writer;
 
 use std::path::Path;
-use std::sync::{Arc, Condvar, Mutex, PoisonError, RwLock, RwLockReadGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError, RwLock, RwLockReadGuard};
 
 use o2c_core::customer::Customer;
 use o2c_core::invoice::Invoice;
@@ -32,8 +32,9 @@ use o2c_core::{
 use o2c_projections::{PROJECTIONS_DIR, ProjectionError, ProjectionStore, Projections};
 use o2c_sled::{SledOptions, SledStore};
 
+use saver::Saver;
 pub use subscription::Subscription;
-use writer::{Pending, Writer};
+use writer::{InFlight, Pending, Writer};
 
 /// Why `execute` (or opening an engine) failed.
 #[derive(Debug, thiserror::Error)]
@@ -124,8 +125,16 @@ impl Committed {
 struct Shared {
     store: Box<dyn EventStore>,
     state: RwLock<State>,
-    /// The writer lock, and what only the writer reads.
+    /// The writer lock (deciding), and what only the deciding stage reads.
     writer: Mutex<Writer>,
+    /// The append lock: decided batches are appended one at a time, in decision order.
+    append_turn: Mutex<()>,
+    /// Commands decided but not yet durable.
+    in_flight: Mutex<InFlight>,
+    /// Why the engine halted, once an append failed.
+    halted: OnceLock<String>,
+    /// Stores the projections in the background (none in memory).
+    saver: Mutex<Option<Saver>>,
     /// Requests waiting for the writer.
     queue: Mutex<Vec<Pending>>,
     committed: Committed,
@@ -211,7 +220,11 @@ impl Engine {
         Self {
             shared: Arc::new(Shared {
                 store,
-                writer: Mutex::new(Writer::new(projection_store, state.projections.checkpoint())),
+                writer: Mutex::new(Writer::new(state.projections.checkpoint())),
+                append_turn: Mutex::new(()),
+                in_flight: Mutex::new(InFlight::new()),
+                halted: OnceLock::new(),
+                saver: Mutex::new(projection_store.map(Saver::start)),
                 state: RwLock::new(state),
                 queue: Mutex::new(Vec::new()),
                 committed,
@@ -227,8 +240,12 @@ impl Engine {
         self.writer().policy = policy;
     }
 
-    fn writer(&self) -> std::sync::MutexGuard<'_, Writer> {
+    fn writer(&self) -> MutexGuard<'_, Writer> {
         self.shared.writer.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn saver(&self) -> MutexGuard<'_, Option<Saver>> {
+        self.shared.saver.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn state(&self) -> RwLockReadGuard<'_, State> {
@@ -324,8 +341,16 @@ impl Engine {
     /// Stores the projections with their checkpoint and flushes the store. The data
     /// directory is released when the last clone of the engine is dropped.
     pub fn close(self) -> Result<(), Error> {
-        let mut writer = self.writer();
-        writer.save_projections(&self.state().projections)?;
+        // No batch is being decided or appended while both locks are held.
+        let _writer = self.writer();
+        let _append_turn = self
+            .shared
+            .append_turn
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(saver) = self.saver().as_mut() {
+            saver.save_now(&self.state().projections)?;
+        }
         self.shared.store.flush()?;
         Ok(())
     }

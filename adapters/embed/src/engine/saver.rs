@@ -1,6 +1,7 @@
-//! Storing the projections in the background. At a checkpoint the writer hands one thread
-//! a copy of the projections, taken at the end of a batch, and goes on deciding commands
-//! while that thread serialises and writes them: on a long log the projections run to
+//! Storing the projections in the background. At a checkpoint the writer takes a copy of
+//! the projections at the end of a batch's decisions, hands it to one thread once that
+//! batch is durable (a stored checkpoint is never ahead of the log), and goes on deciding
+//! commands while that thread serialises and writes them: on a long log the projections run to
 //! hundreds of megabytes of JSON, and writing them under the writer lock stalled every
 //! command for as long (the longest command latencies of the workload).
 //!
@@ -62,23 +63,29 @@ impl Saver {
         }
     }
 
-    /// Hands a copy of `projections` to the background thread, unless a save is still
-    /// running. Returns whether a save was started (or, without a thread, done).
-    pub(super) fn checkpoint(&self, projections: &Projections) -> bool {
+    /// Reserves the saver for a checkpoint: false while an earlier save still runs.
+    /// A reservation ends with [`Saver::hand`] or [`Saver::release`].
+    pub(super) fn reserve(&self) -> bool {
+        self.handoff.is_none() || !self.busy.swap(true, Ordering::AcqRel)
+    }
+
+    /// Hands a reserved checkpoint's copy to the background thread (without a thread,
+    /// stores it here).
+    pub(super) fn hand(&self, projections: Projections) {
         let Some(handoff) = &self.handoff else {
             if let Err(error) = projections.save(&self.store) {
                 tracing::warn!(%error, "storing the projections failed");
             }
-            return true;
+            return;
         };
-        if self.busy.swap(true, Ordering::AcqRel) {
-            return false;
+        if handoff.try_send(projections).is_err() {
+            self.release();
         }
-        if handoff.try_send(projections.clone()).is_err() {
-            self.busy.store(false, Ordering::Release);
-            return false;
-        }
-        true
+    }
+
+    /// Ends a reservation without a save (its batch was not written).
+    pub(super) fn release(&self) {
+        self.busy.store(false, Ordering::Release);
     }
 
     /// Waits for the running save, then stores `projections` on this thread.

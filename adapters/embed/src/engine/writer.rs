@@ -1,41 +1,47 @@
-//! The single writer and group commit.
+//! The single writer and pipelined group commit.
 //!
 //! Every `execute` call queues its request; if the writer lock is free it takes it and
 //! leads, otherwise it waits on its own channel, which brings either its answer or the
-//! turn to lead (a leader that finishes a batch wakes the caller of the oldest queued
-//! request, and no one else). The leader drains the queue (up to [`EngineOptions::max_batch`](super::EngineOptions::max_batch) requests) and
-//! processes it as one batch:
+//! turn to lead (whoever releases the writer lock wakes the caller of the oldest queued
+//! request, and no one else). The leader drains the queue (up to [`EngineOptions::max_batch`](super::EngineOptions::max_batch)
+//! requests) and processes it as one batch in two stages:
 //!
-//! 1. each request in turn: the idempotency check (against the store, then against the
-//!    commands earlier in the same batch), the decision against the book, and at once
-//!    the fold of its events into the book and the projections, so that the next
-//!    decision sees them (one command at a time, as a ledger);
-//! 2. the accepted commands' events are appended in one atomic write and one flush;
-//! 3. only then every caller of the batch is answered and subscribers are told.
+//! 1. **decide**, under the writer lock: each request in turn gets the idempotency check
+//!    (against the commands decided but not yet durable, then against the store), the
+//!    decision against the book, and at once the fold of its events into the book and the
+//!    projections, so that the next decision sees them (one command at a time, as a
+//!    ledger);
+//! 2. **append**, under the append lock, which the leader takes *before* it releases the
+//!    writer lock (so batches are appended in the order they were decided): the accepted
+//!    commands' events in one atomic write and one flush; only then is every caller of
+//!    the batch answered and are subscribers told.
 //!
-//! A caller that finds its answer waiting when it gets the lock returns it at once. With
-//! one caller at a time every batch holds one command; under concurrency the requests
-//! that queue while a batch is being flushed form the next batch, so one flush serves
-//! many commands: throughput grows with the number of callers, and each caller's
-//! latency is at most about two flushes plus the decisions of one batch.
+//! The next batch is decided while this one is flushed: the stages overlap, so a flush
+//! no longer stalls the decisions queued behind it. With one caller at a time every batch
+//! holds one command; under concurrency the requests that queue while a batch is being
+//! decided form the next one, so one flush serves many commands.
 //!
-//! While a batch is being flushed, readers may already see its decided commands (the
-//! book is folded before the flush, so that the batch's later decisions see the earlier
-//! ones); no caller is answered, and no subscriber sees an event, before it is durable.
-//! If the append fails, the engine halts: it folds the book and the projections again
-//! from what the log really holds (so readers no longer see the failed batch) and refuses
-//! every later command until it is reopened.
+//! While a batch is being flushed, readers may already see its decided commands, and
+//! those of the batch decided after it (the book is folded as commands are decided);
+//! no caller is answered, and no subscriber sees an event, before it is durable. A
+//! request that repeats the command id of a command decided but not yet durable is
+//! answered with that command's events once they are (never decided twice). If an
+//! append fails, the engine halts: every batch decided after it is refused too, the book
+//! and the projections are folded again from what the log really holds (so readers no
+//! longer see the failed batches), and every later command is refused until the engine
+//! is reopened.
 
+use std::collections::HashMap;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TryRecvError, sync_channel};
-use std::sync::{PoisonError, RwLockWriteGuard, TryLockError};
+use std::sync::{MutexGuard, PoisonError, RwLockWriteGuard, TryLockError};
 use std::time::Duration;
 
 use chrono::Utc;
 use o2c_core::store::CommandRecord;
-use o2c_core::{Commit, Policy, RecordedEvent, Request};
-use o2c_projections::{ProjectionStore, Projections};
+use o2c_core::uuid::Uuid;
+use o2c_core::{Commit, Hash, Policy, RecordedEvent, Request};
+use o2c_projections::Projections;
 
-use super::saver::Saver;
 use super::{Engine, Error, Outcome, State};
 
 /// The longest a waiting caller sleeps before it checks the writer lock itself (a safety
@@ -56,63 +62,51 @@ pub(super) struct Pending {
     reply: SyncSender<Turn>,
 }
 
-/// The single writer's own state.
+/// What only the deciding stage reads and changes (behind the writer lock).
 pub(super) struct Writer {
     /// Who may issue which command.
     pub(super) policy: Policy,
-    /// Why the engine halted, if it did.
-    halted: Option<String>,
-    /// Stores the projections (none in memory).
-    saver: Option<Saver>,
-    /// The position the stored projections were last saved at.
+    /// The position of the last projections checkpoint handed over to be stored.
     saved_at: u64,
 }
+
+/// The commands decided but not yet durable, by command id, with their requests'
+/// fingerprints: a repeat of one waits for it instead of being decided again. An id
+/// leaves only once its batch's append has returned (so the store's command index
+/// already holds it when it succeeded), and is looked up here before the store.
+pub(super) type InFlight = HashMap<Uuid, Hash>;
 
 /// What one request of a batch comes to.
 enum Answer {
     /// Refused, or failed before anything was written.
     Failed(Error),
-    /// Executed before this batch: the original events.
+    /// Executed before this batch and durable: the original events.
     Repeated(Vec<RecordedEvent>),
-    /// Decided in this batch: the index of its commit, and whether it repeats an earlier
-    /// request of the same batch.
-    Decided { commit: usize, repeated: bool },
+    /// Repeats a command decided in this batch or an earlier one that is not yet
+    /// durable: its events are read back once this batch is appended.
+    RepeatsInFlight(Uuid),
+    /// Decided in this batch: the index of its commit.
+    Decided(usize),
+}
+
+/// A batch between its two stages.
+struct Decided {
+    batch: Vec<Pending>,
+    answers: Vec<Answer>,
+    commits: Vec<Commit>,
+    /// The log's head position the batch was decided on (what the store must be at).
+    expected: u64,
+    /// The book's head position after the batch.
+    head: u64,
+    /// A copy of the projections at the batch's end, to be stored once it is durable.
+    checkpoint: Option<Projections>,
 }
 
 impl Writer {
-    pub(super) fn new(projection_store: Option<ProjectionStore>, saved_at: u64) -> Self {
+    pub(super) fn new(saved_at: u64) -> Self {
         Self {
             policy: Policy::default(),
-            halted: None,
-            saver: projection_store.map(Saver::start),
             saved_at,
-        }
-    }
-
-    /// Stores the projections with their checkpoint now, after any save in the
-    /// background (nothing to do in memory).
-    pub(super) fn save_projections(&mut self, projections: &Projections) -> Result<(), Error> {
-        if let Some(saver) = &mut self.saver {
-            saver.save_now(projections)?;
-            self.saved_at = projections.checkpoint();
-        }
-        Ok(())
-    }
-
-    /// Hands the projections to the background save when a checkpoint is due.
-    fn checkpoint_projections(&mut self, projections: &Projections, every: u64) {
-        // Every `every` events, but never more often than each quarter of the log: the
-        // projections are stored whole, so a fixed interval would make the bytes written
-        // grow with the square of the log's length.
-        let interval = every.max(self.saved_at / 4);
-        let head = projections.checkpoint();
-        if head - self.saved_at >= interval
-            && self
-                .saver
-                .as_ref()
-                .is_some_and(|saver| saver.checkpoint(projections))
-        {
-            self.saved_at = head;
         }
     }
 }
@@ -128,22 +122,21 @@ impl Engine {
         let (reply, answer) = sync_channel(2);
         self.queue().push(Pending { request, reply });
         loop {
-            // Lead a batch if nobody is writing; otherwise wait on the own channel, which
-            // brings either the answer or, from the leader that just finished, the turn to
-            // lead. A caller whose command was answered returns at once instead of
-            // queueing for the lock; one caller is woken to lead each next batch.
+            // Lead a batch if nobody is deciding; otherwise wait on the own channel, which
+            // brings either the answer or the turn to lead. A caller whose command was
+            // answered returns at once instead of queueing for the lock.
             let writer = match self.shared.writer.try_lock() {
                 Ok(writer) => Some(writer),
                 Err(TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
                 Err(TryLockError::WouldBlock) => None,
             };
-            if let Some(mut writer) = writer {
+            if let Some(writer) = writer {
                 if let Some(result) = answered(&answer) {
+                    drop(writer);
+                    self.hand_over();
                     return result;
                 }
-                self.run_batch(&mut writer);
-                drop(writer);
-                self.hand_over();
+                self.run_batch(writer);
                 if let Some(result) = answered(&answer) {
                     return result;
                 }
@@ -157,23 +150,33 @@ impl Engine {
         }
     }
 
-    /// After a batch: wakes the caller of the oldest queued request to lead the next one.
+    /// After the writer lock is released: wakes the caller of the oldest queued request
+    /// to lead the next batch.
     fn hand_over(&self) {
         if let Some(next) = self.queue().first() {
             let _ = next.reply.try_send(Turn::Lead);
         }
     }
 
-    fn queue(&self) -> std::sync::MutexGuard<'_, Vec<Pending>> {
+    fn queue(&self) -> MutexGuard<'_, Vec<Pending>> {
         self.shared.queue.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn in_flight(&self) -> MutexGuard<'_, InFlight> {
+        self.shared
+            .in_flight
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     fn state_mut(&self) -> RwLockWriteGuard<'_, State> {
         self.shared.state.write().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Drains the queue (up to the batch limit) and processes it as one group commit.
-    fn run_batch(&self, writer: &mut Writer) {
+    /// Drains the queue (up to the batch limit) and processes it as one group commit:
+    /// decided under the writer lock, which is released (and the next leader woken) as
+    /// soon as the append lock is held, then appended and answered.
+    fn run_batch(&self, mut writer: MutexGuard<'_, Writer>) {
         let batch: Vec<Pending> = {
             let mut queue = self.queue();
             let take = queue.len().min(self.shared.options.max_batch.max(1));
@@ -182,46 +185,113 @@ impl Engine {
         if batch.is_empty() {
             return;
         }
-        if let Some(reason) = &writer.halted {
+        if let Some(reason) = self.shared.halted.get() {
+            drop(writer);
+            self.hand_over();
             for pending in batch {
-                let _ = pending.reply.send(Turn::Answer(Err(Error::Halted {
-                    reason: reason.clone(),
-                })));
+                let _ = pending.reply.send(Turn::Answer(Err(halted(reason))));
             }
             return;
         }
+        let decided = self.decide_batch(&mut writer, batch);
+        let append_turn = self
+            .shared
+            .append_turn
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        drop(writer);
+        self.hand_over();
+        self.append_and_answer(decided, append_turn);
+    }
+
+    /// The first stage: every request of the batch decided and, when accepted, folded.
+    fn decide_batch(&self, writer: &mut Writer, batch: Vec<Pending>) -> Decided {
         let expected = self.state().book.head().position;
         let mut commits: Vec<Commit> = Vec::new();
         let answers: Vec<Answer> = batch
             .iter()
             .map(|pending| self.decide_and_fold(writer, &pending.request, &mut commits))
             .collect();
-        let written = if commits.is_empty() {
-            Ok(())
-        } else {
-            self.shared.store.append_batch(expected, &commits).map(|_| ())
-        };
-        let mut failure = match written {
-            Ok(()) => None,
-            Err(e) => {
-                tracing::error!(error = %e, commands = commits.len(), "append failed; engine halted");
-                writer.halted = Some(e.to_string());
-                self.refold_from_store();
-                Some(Error::Store(e))
-            }
-        };
-        if failure.is_none() && !commits.is_empty() {
-            let head = self.state().book.head().position;
-            self.shared.committed.publish(head);
-            writer.checkpoint_projections(&self.state().projections, self.shared.options.checkpoint_every);
+        let head = self.state().book.head().position;
+        let checkpoint = self
+            .checkpoint_due(writer, head)
+            .then(|| self.state().projections.clone());
+        Decided {
+            batch,
+            answers,
+            commits,
+            expected,
+            head,
+            checkpoint,
         }
-        // Each commit's events go to the callers that decided it: moved out to the last of
-        // them, copied only for an earlier caller that repeated the same command id.
-        let mut callers = vec![0usize; commits.len()];
-        for answer in &answers {
-            if let Answer::Decided { commit, .. } = answer {
-                callers[*commit] += 1;
+    }
+
+    /// Whether the projections are to be stored at `head`: every `checkpoint_every`
+    /// events, but never more often than each quarter of the log (they are stored whole,
+    /// so a fixed interval would make the bytes written grow with the square of the log's
+    /// length), and only when no earlier save still runs. Reserves the saver if so.
+    fn checkpoint_due(&self, writer: &mut Writer, head: u64) -> bool {
+        let interval = self.shared.options.checkpoint_every.max(writer.saved_at / 4);
+        if head - writer.saved_at < interval {
+            return false;
+        }
+        let reserved = self.saver().as_ref().is_some_and(|saver| saver.reserve());
+        if reserved {
+            writer.saved_at = head;
+        }
+        reserved
+    }
+
+    /// The second stage, in decision order (the append lock is held): the batch appended
+    /// and flushed, then every caller answered.
+    fn append_and_answer(&self, decided: Decided, append_turn: MutexGuard<'_, ()>) {
+        let Decided {
+            batch,
+            answers,
+            commits,
+            expected,
+            head,
+            checkpoint,
+        } = decided;
+        let written = match self.shared.halted.get() {
+            // An earlier batch failed after this one was decided on top of it.
+            Some(reason) => Err(halted(reason)),
+            None if commits.is_empty() => Ok(()),
+            None => self
+                .shared
+                .store
+                .append_batch(expected, &commits)
+                .map(|_| ())
+                .map_err(|e| {
+                    tracing::error!(error = %e, commands = commits.len(), "append failed; engine halted");
+                    let _ = self.shared.halted.set(e.to_string());
+                    Error::Store(e)
+                }),
+        };
+        {
+            let mut in_flight = self.in_flight();
+            for commit in &commits {
+                in_flight.remove(&commit.command_id);
             }
+        }
+        if let (Some(copy), Some(saver)) = (checkpoint, self.saver().as_ref()) {
+            match written {
+                Ok(()) => saver.hand(copy),
+                Err(_) => saver.release(),
+            }
+        }
+        if written.is_ok() && !commits.is_empty() {
+            self.shared.committed.publish(head);
+        }
+        drop(append_turn);
+        let failed = written.is_err();
+        let mut failure = written.err();
+        if matches!(failure, Some(Error::Store(_))) {
+            // Only the batch whose append failed folds again, once every batch decided
+            // on top of it has been refused (each took the append lock before it let the
+            // writer lock go).
+            let _writer = self.shared.writer.lock().unwrap_or_else(PoisonError::into_inner);
+            self.refold_from_store();
         }
         let mut decided: Vec<Vec<RecordedEvent>> = commits
             .into_iter()
@@ -234,20 +304,16 @@ impl Engine {
                     events,
                     repeated: true,
                 }),
-                Answer::Decided { commit, repeated } => match (&writer.halted, failure.take()) {
-                    (_, Some(e)) => Err(e),
-                    (Some(reason), None) => Err(Error::Halted {
-                        reason: reason.clone(),
-                    }),
-                    (None, None) => {
-                        callers[commit] -= 1;
-                        let events = match callers[commit] {
-                            0 => std::mem::take(&mut decided[commit]),
-                            _ => decided[commit].clone(),
-                        };
-                        Ok(Outcome { events, repeated })
-                    }
-                },
+                Answer::Decided(_) | Answer::RepeatsInFlight(_) if failed => {
+                    Err(failure.take().unwrap_or_else(|| self.halted_error()))
+                }
+                Answer::Decided(commit) => Ok(Outcome {
+                    events: std::mem::take(&mut decided[commit]),
+                    repeated: false,
+                }),
+                // Every batch before this one, and this one, is appended: the command it
+                // repeats is durable now.
+                Answer::RepeatsInFlight(command_id) => self.repeat_durable(command_id),
             };
             let _ = pending.reply.send(Turn::Answer(result));
         }
@@ -261,6 +327,14 @@ impl Engine {
     fn decide_and_fold(&self, writer: &Writer, request: &Request, commits: &mut Vec<Commit>) -> Answer {
         let fingerprint = || request.fingerprint().map_err(Error::from);
         let command_id = request.context.command_id;
+        let in_flight = self.in_flight().get(&command_id).copied();
+        if let Some(recorded) = in_flight {
+            return match fingerprint() {
+                Ok(fingerprint) if fingerprint == recorded => Answer::RepeatsInFlight(command_id),
+                Ok(_) => Answer::Failed(o2c_core::DomainError::CommandIdReused { command_id }.into()),
+                Err(e) => Answer::Failed(e),
+            };
+        }
         match self.shared.store.find_command(command_id) {
             Ok(Some(record)) => {
                 return match fingerprint() {
@@ -270,19 +344,6 @@ impl Engine {
             }
             Ok(None) => {}
             Err(e) => return Answer::Failed(e.into()),
-        }
-        if let Some(index) = commits.iter().position(|c| c.command_id == command_id) {
-            let fingerprint = match fingerprint() {
-                Ok(fingerprint) => fingerprint,
-                Err(e) => return Answer::Failed(e),
-            };
-            return match commits[index].fingerprint == fingerprint {
-                true => Answer::Decided {
-                    commit: index,
-                    repeated: true,
-                },
-                false => Answer::Failed(o2c_core::DomainError::CommandIdReused { command_id }.into()),
-            };
         }
         let commit = match self.state().book.prepare(&writer.policy, request, Utc::now()) {
             Ok(commit) => commit,
@@ -295,11 +356,9 @@ impl Engine {
             projections.apply(&sealed.event, book);
         }
         drop(state);
+        self.in_flight().insert(command_id, commit.fingerprint);
         commits.push(commit);
-        Answer::Decided {
-            commit: commits.len() - 1,
-            repeated: false,
-        }
+        Answer::Decided(commits.len() - 1)
     }
 
     /// After a failed append: the book and projections folded again from the log as it
@@ -330,7 +389,7 @@ impl Engine {
         *self.state_mut() = State { book, projections };
     }
 
-    fn repeat_stored(&self, record: &CommandRecord, fingerprint: o2c_core::Hash) -> Answer {
+    fn repeat_stored(&self, record: &CommandRecord, fingerprint: Hash) -> Answer {
         if let Err(e) = record.check_repeat(fingerprint) {
             return Answer::Failed(e.into());
         }
@@ -338,6 +397,32 @@ impl Engine {
             Ok(events) => Answer::Repeated(events),
             Err(e) => Answer::Failed(e.into()),
         }
+    }
+
+    /// The answer to a repeat of a command that was in flight, once it is durable.
+    fn repeat_durable(&self, command_id: Uuid) -> Result<Outcome, Error> {
+        let record = self
+            .shared
+            .store
+            .find_command(command_id)?
+            .ok_or_else(|| self.halted_error())?;
+        Ok(Outcome {
+            events: self.shared.store.command_events(&record)?,
+            repeated: true,
+        })
+    }
+
+    fn halted_error(&self) -> Error {
+        self.shared
+            .halted
+            .get()
+            .map_or_else(lost, |reason| halted(reason))
+    }
+}
+
+fn halted(reason: &str) -> Error {
+    Error::Halted {
+        reason: reason.to_owned(),
     }
 }
 
