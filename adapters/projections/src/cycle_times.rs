@@ -45,6 +45,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
 use crate::Projection;
+use crate::sum_rows::{self, SumRow};
 
 /// How long one step took over the cycles that ended in a period.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -73,24 +74,40 @@ pub struct CycleTimeReport {
 }
 
 /// The steps measured.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 enum Step {
     ConfirmationToShipped,
     ShipmentToInvoiced,
     InvoiceToPaid,
 }
 
-/// One finished cycle.
+/// Finished cycles of one step that started and ended on the same dates, counted.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-struct Cycle {
+struct Cycles {
     step: Step,
     started: NaiveDate,
     ended: NaiveDate,
+    /// Stored lists of older builds have one row per cycle and no count.
+    #[serde(default = "sum_rows::one")]
+    count: u64,
 }
 
-impl Cycle {
-    fn days(&self) -> i64 {
-        (self.ended - self.started).num_days().max(0)
+impl SumRow for Cycles {
+    type Key = (Step, NaiveDate, NaiveDate);
+    type Sum = u64;
+    fn split(self) -> (Self::Key, u64) {
+        ((self.step, self.started, self.ended), self.count)
+    }
+    fn join(&(step, started, ended): &Self::Key, count: &u64) -> Self {
+        Self {
+            step,
+            started,
+            ended,
+            count: *count,
+        }
+    }
+    fn add(sum: &mut u64, more: u64) {
+        *sum += more;
     }
 }
 
@@ -112,8 +129,12 @@ pub struct CycleTimes {
     shipments: BTreeMap<OrderId, Vec<PendingShipment>>,
     /// Posted invoices not yet paid, with their invoice date.
     invoices: BTreeMap<InvoiceId, NaiveDate>,
-    /// Every finished cycle, in log order.
-    cycles: Vec<Cycle>,
+    /// Finished cycles, counted by step, start date and end date.
+    #[serde(
+        serialize_with = "sum_rows::serialize::<Cycles, _>",
+        deserialize_with = "sum_rows::deserialize::<Cycles, _>"
+    )]
+    cycles: BTreeMap<<Cycles as SumRow>::Key, u64>,
 }
 
 impl Projection for CycleTimes {
@@ -227,7 +248,7 @@ impl CycleTimes {
     }
 
     fn end(&mut self, step: Step, started: NaiveDate, ended: NaiveDate) {
-        self.cycles.push(Cycle { step, started, ended });
+        sum_rows::add::<Cycles>(&mut self.cycles, (step, started, ended), 1);
     }
 
     /// The cycle times of the cycles that ended in `from..=to`.
@@ -236,8 +257,11 @@ impl CycleTimes {
             let days: Vec<i64> = self
                 .cycles
                 .iter()
-                .filter(|c| c.step == step && c.ended >= from && c.ended <= to)
-                .map(Cycle::days)
+                .filter(|((of, _, ended), _)| *of == step && *ended >= from && *ended <= to)
+                .flat_map(|((_, started, ended), count)| {
+                    let days = (*ended - *started).num_days().max(0);
+                    std::iter::repeat_n(days, usize::try_from(*count).unwrap_or(usize::MAX))
+                })
                 .collect();
             durations(days)
         };

@@ -38,6 +38,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
 use crate::Projection;
+use crate::sum_rows::{self, SumRow};
 
 /// Fill rates of a set of orders (see the module documentation for the definitions).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -96,7 +97,7 @@ pub struct FillRateReport {
 }
 
 /// One line of an order as its first shipment left it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 struct FirstLine {
     product_id: ProductId,
     /// Ordered, stock units.
@@ -111,14 +112,41 @@ impl FirstLine {
     }
 }
 
-/// An order's first shipment.
+/// Whose orders a tally counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+enum Scope {
+    /// Every order.
+    All,
+    /// One customer's orders.
+    Customer(CustomerId),
+    /// The lines of one product (an order counts for each product it carries).
+    Product(ProductId),
+}
+
+/// The tally of the orders first shipped on one date, for one scope: the stored row.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-struct FirstShipment {
-    order_id: OrderId,
-    customer_id: CustomerId,
-    /// Business date of the shipment.
+struct DayTally {
     date: NaiveDate,
-    lines: Vec<FirstLine>,
+    scope: Scope,
+    tally: Tally,
+}
+
+impl SumRow for DayTally {
+    type Key = (NaiveDate, Scope);
+    type Sum = Tally;
+    fn split(self) -> (Self::Key, Tally) {
+        ((self.date, self.scope), self.tally)
+    }
+    fn join(&(date, scope): &Self::Key, tally: &Tally) -> Self {
+        Self {
+            date,
+            scope,
+            tally: tally.clone(),
+        }
+    }
+    fn add(sum: &mut Tally, more: Tally) {
+        sum.add(&more);
+    }
 }
 
 /// The fill-rate projection (see the module documentation).
@@ -126,8 +154,13 @@ struct FirstShipment {
 pub struct FillRate {
     /// Orders whose first shipment is recorded.
     shipped: BTreeSet<OrderId>,
-    /// Every order's first shipment, in log order.
-    firsts: Vec<FirstShipment>,
+    /// The first shipments' counts, by business date and scope (every figure of a report
+    /// is a sum of these).
+    #[serde(
+        serialize_with = "sum_rows::serialize::<DayTally, _>",
+        deserialize_with = "sum_rows::deserialize::<DayTally, _>"
+    )]
+    tallies: BTreeMap<(NaiveDate, Scope), Tally>,
 }
 
 impl Projection for FillRate {
@@ -160,36 +193,50 @@ impl Projection for FillRate {
                     shipped: line.to_stock(shipped),
                 }
             })
-            .collect();
+            .collect::<Vec<_>>();
         self.shipped.insert(e.order_id);
-        self.firsts.push(FirstShipment {
-            order_id: e.order_id,
-            customer_id: order.customer_id,
-            date: shipment.shipped_on,
-            lines,
-        });
+        self.count_first(shipment.shipped_on, order.customer_id, &lines);
     }
 }
 
 impl FillRate {
+    /// Counts an order's first shipment, made of `lines`, on `date`: overall, for its
+    /// customer (even without lines), and for each product it carries.
+    fn count_first(&mut self, date: NaiveDate, customer_id: CustomerId, lines: &[FirstLine]) {
+        let mut per_product: BTreeMap<ProductId, Vec<&FirstLine>> = BTreeMap::new();
+        for line in lines {
+            per_product.entry(line.product_id).or_default().push(line);
+        }
+        let all: Vec<&FirstLine> = lines.iter().collect();
+        let scopes = [(Scope::All, all.clone()), (Scope::Customer(customer_id), all)]
+            .into_iter()
+            .chain(
+                per_product
+                    .into_iter()
+                    .map(|(id, lines)| (Scope::Product(id), lines)),
+            );
+        for (scope, lines) in scopes {
+            let mut tally = Tally::default();
+            tally.add_order(&lines);
+            sum_rows::add::<DayTally>(&mut self.tallies, (date, scope), tally);
+        }
+    }
+
     /// Fill rates of the orders whose first shipment's business date is in `from..=to`.
     pub fn report(&self, from: NaiveDate, to: NaiveDate) -> FillRateReport {
         let mut overall = Tally::default();
         let mut by_customer: BTreeMap<CustomerId, Tally> = BTreeMap::new();
         let mut by_product: BTreeMap<ProductId, Tally> = BTreeMap::new();
-        for first in self.firsts.iter().filter(|f| f.date >= from && f.date <= to) {
-            let lines: Vec<&FirstLine> = first.lines.iter().collect();
-            overall.add_order(&lines);
-            by_customer
-                .entry(first.customer_id)
-                .or_default()
-                .add_order(&lines);
-            let mut per_product: BTreeMap<ProductId, Vec<&FirstLine>> = BTreeMap::new();
-            for line in &first.lines {
-                per_product.entry(line.product_id).or_default().push(line);
-            }
-            for (product_id, lines) in per_product {
-                by_product.entry(product_id).or_default().add_order(&lines);
+        let period = self
+            .tallies
+            .iter()
+            .skip_while(|((date, _), _)| *date < from)
+            .take_while(|((date, _), _)| *date <= to);
+        for ((_, scope), tally) in period {
+            match scope {
+                Scope::All => overall.add(tally),
+                Scope::Customer(id) => by_customer.entry(*id).or_default().add(tally),
+                Scope::Product(id) => by_product.entry(*id).or_default().add(tally),
             }
         }
         FillRateReport {
@@ -215,7 +262,7 @@ impl FillRate {
 }
 
 /// Counts of a set of orders, before the rates are taken.
-#[derive(Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 struct Tally {
     units_ordered: Decimal,
     units_shipped: Decimal,
@@ -239,6 +286,15 @@ impl Tally {
         }
         self.orders += 1;
         self.orders_complete += u64::from(lines.iter().all(|l| l.complete()));
+    }
+
+    fn add(&mut self, other: &Tally) {
+        self.units_ordered += other.units_ordered;
+        self.units_shipped += other.units_shipped;
+        self.lines += other.lines;
+        self.lines_complete += other.lines_complete;
+        self.orders += other.orders;
+        self.orders_complete += other.orders_complete;
     }
 
     fn rates(&self) -> FillRates {
@@ -296,12 +352,8 @@ mod tests {
     fn a_product_counts_an_order_complete_when_its_own_lines_are() {
         let day = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
         let mut fill = FillRate::default();
-        fill.firsts.push(FirstShipment {
-            order_id: OrderId::from(Uuid::from_u128(10)),
-            customer_id: CustomerId::from(Uuid::from_u128(20)),
-            date: day,
-            lines: vec![line(1, 10, 10), line(2, 4, 1), line(1, 5, 5)],
-        });
+        let customer = CustomerId::from(Uuid::from_u128(20));
+        fill.count_first(day, customer, &[line(1, 10, 10), line(2, 4, 1), line(1, 5, 5)]);
         let report = fill.report(day, day);
         assert_eq!(report.overall.orders_complete, 0);
         assert_eq!(

@@ -36,6 +36,7 @@ mod on_time;
 mod returns;
 mod set;
 mod store;
+mod sum_rows;
 mod timeline;
 
 pub use aging::{Aging, AgingBucket, AgingKey, AgingReport, AgingRow, Buckets};

@@ -37,6 +37,7 @@ use serde::{Deserialize, Serialize};
 use crate::Projection;
 use crate::cycle_times::round_days;
 use crate::fill_rate::ratio;
+use crate::sum_rows::{self, SumRow};
 
 /// On-time figures of a set of fully shipped lines.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -90,7 +91,8 @@ pub struct OnTimeReport {
     pub by_product: Vec<ProductOnTime>,
 }
 
-/// A line as it was when it became fully shipped.
+/// Lines as they were when they became fully shipped: how many of one customer and
+/// product became so on one date with one promised date (the stored row).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 struct ShippedLine {
     customer_id: CustomerId,
@@ -99,6 +101,35 @@ struct ShippedLine {
     shipped_on: NaiveDate,
     /// Its promised date then.
     promised: Option<NaiveDate>,
+    /// Stored lists of older builds have one row per line and no count.
+    #[serde(default = "sum_rows::one")]
+    count: u64,
+}
+
+/// What shipped lines are counted by: the date first, for a period's range.
+type LineKey = (NaiveDate, CustomerId, ProductId, Option<NaiveDate>);
+
+impl SumRow for ShippedLine {
+    type Key = LineKey;
+    type Sum = u64;
+    fn split(self) -> (LineKey, u64) {
+        (
+            (self.shipped_on, self.customer_id, self.product_id, self.promised),
+            self.count,
+        )
+    }
+    fn join(&(shipped_on, customer_id, product_id, promised): &LineKey, count: &u64) -> Self {
+        Self {
+            customer_id,
+            product_id,
+            shipped_on,
+            promised,
+            count: *count,
+        }
+    }
+    fn add(sum: &mut u64, more: u64) {
+        *sum += more;
+    }
 }
 
 impl ShippedLine {
@@ -115,8 +146,13 @@ impl ShippedLine {
 pub struct OnTime {
     /// Lines already counted, by order and line number.
     counted: BTreeSet<(OrderId, u32)>,
-    /// Every counted line, in log order.
-    lines: Vec<ShippedLine>,
+    /// The counted lines, by the date they became fully shipped, customer, product and
+    /// promised date.
+    #[serde(
+        serialize_with = "sum_rows::serialize::<ShippedLine, _>",
+        deserialize_with = "sum_rows::deserialize::<ShippedLine, _>"
+    )]
+    lines: BTreeMap<LineKey, u64>,
 }
 
 impl Projection for OnTime {
@@ -131,12 +167,8 @@ impl Projection for OnTime {
             for line in &order.lines {
                 let done = line.delivered > Decimal::ZERO && line.open_quantity() <= Decimal::ZERO;
                 if done && self.counted.insert((order_id, line.line)) {
-                    self.lines.push(ShippedLine {
-                        customer_id: order.customer_id,
-                        product_id: line.product_id,
-                        shipped_on: date,
-                        promised: line.promised_date,
-                    });
+                    let key = (date, order.customer_id, line.product_id, line.promised_date);
+                    sum_rows::add::<ShippedLine>(&mut self.lines, key, 1);
                 }
             }
         }
@@ -149,14 +181,16 @@ impl OnTime {
         let mut overall = Tally::default();
         let mut by_customer: BTreeMap<CustomerId, Tally> = BTreeMap::new();
         let mut by_product: BTreeMap<ProductId, Tally> = BTreeMap::new();
-        for line in self
+        let period = self
             .lines
             .iter()
-            .filter(|l| l.shipped_on >= from && l.shipped_on <= to)
-        {
-            overall.add(line);
-            by_customer.entry(line.customer_id).or_default().add(line);
-            by_product.entry(line.product_id).or_default().add(line);
+            .skip_while(|((date, ..), _)| *date < from)
+            .take_while(|((date, ..), _)| *date <= to);
+        for (key, &count) in period {
+            let line = ShippedLine::join(key, &count);
+            overall.add(&line);
+            by_customer.entry(line.customer_id).or_default().add(&line);
+            by_product.entry(line.product_id).or_default().add(&line);
         }
         OnTimeReport {
             from,
@@ -193,11 +227,11 @@ impl Tally {
     fn add(&mut self, line: &ShippedLine) {
         match line.days_late() {
             Some(days) => {
-                self.lines += 1;
-                self.on_time += u64::from(days == 0);
-                self.days_late += days;
+                self.lines += line.count;
+                self.on_time += if days == 0 { line.count } else { 0 };
+                self.days_late += days * line.count;
             }
-            None => self.without_promise += 1,
+            None => self.without_promise += line.count,
         }
     }
 
@@ -226,26 +260,23 @@ mod tests {
         NaiveDate::from_ymd_opt(2026, 3, d).unwrap()
     }
 
-    fn shipped(on: u32, promised: Option<u32>) -> ShippedLine {
-        ShippedLine {
-            customer_id: CustomerId::from(Uuid::from_u128(1)),
-            product_id: ProductId::from(Uuid::from_u128(2)),
-            shipped_on: day(on),
-            promised: promised.map(day),
-        }
+    fn shipped(on: u32, promised: Option<u32>) -> (LineKey, u64) {
+        let customer_id = CustomerId::from(Uuid::from_u128(1));
+        let product_id = ProductId::from(Uuid::from_u128(2));
+        ((day(on), customer_id, product_id, promised.map(day)), 1)
     }
 
     #[test]
     fn early_lines_are_on_time_with_zero_days_and_lines_without_promise_stand_apart() {
         let on_time = OnTime {
             counted: BTreeSet::new(),
-            lines: vec![
+            lines: BTreeMap::from([
                 shipped(10, Some(12)),
                 shipped(10, Some(10)),
                 shipped(11, Some(8)),
                 shipped(11, None),
                 shipped(20, Some(1)),
-            ],
+            ]),
         };
         let report = on_time.report(day(10), day(11));
         let figures = &report.overall;

@@ -23,6 +23,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
 use crate::Projection;
+use crate::sum_rows::{self, SumRow};
 
 /// One received return line, as counted.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,7 +37,8 @@ struct Returned {
     value: Decimal,
 }
 
-/// One shipped line, as counted.
+/// Quantity shipped on one date to one customer of one product (stock units): rates
+/// need only these sums, so shipped lines are added up as they come.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 struct Shipped {
     date: NaiveDate,
@@ -45,11 +47,16 @@ struct Shipped {
     quantity: Decimal,
 }
 
-/// The returns projection: every received return line and every shipped line, dated.
+/// The returns projection: every received return line, and the quantities shipped per
+/// date, customer and product.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Returns {
     returned: Vec<Returned>,
-    shipped: Vec<Shipped>,
+    #[serde(
+        serialize_with = "sum_rows::serialize::<Shipped, _>",
+        deserialize_with = "sum_rows::deserialize::<Shipped, _>"
+    )]
+    shipped: BTreeMap<<Shipped as SumRow>::Key, Decimal>,
 }
 
 /// Returns of one reason in one currency.
@@ -146,12 +153,8 @@ impl Projection for Returns {
                     let Some(line) = order.lines.iter().find(|l| l.line == shipped.line) else {
                         continue;
                     };
-                    self.shipped.push(Shipped {
-                        date,
-                        customer_id: e.customer_id,
-                        product_id: shipped.product_id,
-                        quantity: line.to_stock(shipped.quantity),
-                    });
+                    let key = (date, e.customer_id, shipped.product_id);
+                    sum_rows::add::<Shipped>(&mut self.shipped, key, line.to_stock(shipped.quantity));
                 }
             }
             _ => {}
@@ -183,9 +186,14 @@ impl Returns {
             by_product.entry(r.product_id).or_default().returned += r.quantity;
             by_customer.entry(r.customer_id).or_default().returned += r.quantity;
         }
-        for s in self.shipped.iter().filter(|s| within(s.date)) {
-            by_product.entry(s.product_id).or_default().shipped += s.quantity;
-            by_customer.entry(s.customer_id).or_default().shipped += s.quantity;
+        let period = self
+            .shipped
+            .iter()
+            .skip_while(|((date, _, _), _)| *date < from)
+            .take_while(|((date, _, _), _)| *date <= to);
+        for ((_, customer_id, product_id), quantity) in period {
+            by_product.entry(*product_id).or_default().shipped += quantity;
+            by_customer.entry(*customer_id).or_default().shipped += quantity;
         }
         let rated = |mut figures: ReturnRate| {
             figures.rate = ratio(figures.returned, figures.shipped);
@@ -212,6 +220,25 @@ impl Returns {
                 })
                 .collect(),
         }
+    }
+}
+
+impl SumRow for Shipped {
+    type Key = (NaiveDate, CustomerId, ProductId);
+    type Sum = Decimal;
+    fn split(self) -> (Self::Key, Decimal) {
+        ((self.date, self.customer_id, self.product_id), self.quantity)
+    }
+    fn join(&(date, customer_id, product_id): &Self::Key, quantity: &Decimal) -> Self {
+        Self {
+            date,
+            customer_id,
+            product_id,
+            quantity: *quantity,
+        }
+    }
+    fn add(sum: &mut Decimal, more: Decimal) {
+        *sum += more;
     }
 }
 
