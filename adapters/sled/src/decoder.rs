@@ -1,8 +1,10 @@
 //! Reading the event file when a store opens. One thread reads the frames in order and
 //! checks them; decoding threads (one per core, at most four) parse their records and
-//! recompute their hashes, taking frames in turn; the opening thread takes the decoded
-//! frames back in the same turn, so in log order, and checks the links between events,
-//! indexes them and folds them. Decoding a record is independent of every other record;
+//! recompute their hashes, taking chunks of frames in turn; the opening thread takes the
+//! decoded chunks back in the same turn, so in log order, and checks the links between
+//! events, indexes them and folds them. Frames travel in chunks of about
+//! [`CHUNK_BYTES`] (a frame is one append, often a single command) so that handing work
+//! between threads costs little beside the decoding. Decoding a record is independent of every other record;
 //! only the link check needs the order, and it is done where the order is kept.
 
 use std::path::Path;
@@ -17,8 +19,10 @@ use crate::event_file::{FrameReader, FramedCommit, Next};
 use crate::index::RecordAt;
 use crate::{backend_io, undecodable};
 
-/// How many frames may wait in each channel.
-const FRAMES_AHEAD: usize = 32;
+/// How many chunks may wait in each channel.
+const CHUNKS_AHEAD: usize = 4;
+/// A chunk of frames is handed on once it holds at least this many bytes of records.
+const CHUNK_BYTES: usize = 32 * 1024;
 /// The most decoding threads.
 const MAX_DECODERS: usize = 4;
 
@@ -49,7 +53,8 @@ struct RawFrame {
 
 /// What the reading thread hands a decoding thread.
 enum Read {
-    Frame(RawFrame),
+    /// Consecutive frames, in log order.
+    Frames(Vec<RawFrame>),
     End(Result<LogEnd, StoreError>),
 }
 
@@ -73,8 +78,8 @@ pub(crate) fn decode_log(
         let mut to_decoders = Vec::with_capacity(decoders);
         let mut from_decoders = Vec::with_capacity(decoders);
         for n in 0..decoders {
-            let (send_raw, receive_raw) = mpsc::sync_channel(FRAMES_AHEAD);
-            let (send_decoded, receive_decoded) = mpsc::sync_channel(FRAMES_AHEAD);
+            let (send_raw, receive_raw) = mpsc::sync_channel(CHUNKS_AHEAD);
+            let (send_decoded, receive_decoded) = mpsc::sync_channel(CHUNKS_AHEAD);
             std::thread::Builder::new()
                 .name(format!("o2c-event-file-decode-{n}"))
                 .spawn_scoped(scope, move || decode_frames(receive_raw, send_decoded))
@@ -106,12 +111,15 @@ pub(crate) fn decode_log(
     })
 }
 
-/// The reading thread: frames go to the decoding threads in turn, the end (or a failure)
-/// to the one whose turn it is.
+/// The reading thread: chunks of frames go to the decoding threads in turn; the end (or
+/// a failure) to the next in turn, after the frames read before it.
 fn read_frames(mut reader: FrameReader, decoders: Vec<SyncSender<Read>>) {
+    let mut turns = decoders.iter().cycle();
     let mut position = 0u64;
-    for decoder in decoders.iter().cycle() {
-        let (message, done) = match reader.next_frame() {
+    let mut chunk: Vec<RawFrame> = Vec::new();
+    let mut chunk_bytes = 0usize;
+    loop {
+        let end = match reader.next_frame() {
             Ok(Next::Frame { offset, commits }) => {
                 let first_position = position + 1;
                 position += commits.iter().map(|c| c.records.len() as u64).sum::<u64>();
@@ -121,30 +129,45 @@ fn read_frames(mut reader: FrameReader, decoders: Vec<SyncSender<Read>>) {
                     commits,
                     first_position,
                 };
-                (Read::Frame(frame), false)
+                chunk_bytes += frame.body.len();
+                chunk.push(frame);
+                if chunk_bytes < CHUNK_BYTES {
+                    continue;
+                }
+                None
             }
-            Ok(Next::End { offset }) => (Read::End(Ok(LogEnd::At(offset))), true),
-            Ok(Next::Torn { offset, reason }) => (Read::End(Ok(LogEnd::Torn { offset, reason })), true),
-            Ok(Next::Damaged { offset, reason }) => {
-                let error = undecodable(
-                    position + 1,
-                    format!("the event file's frame at byte {offset} is damaged: {reason}"),
-                );
-                (Read::End(Err(error)), true)
-            }
-            Err(error) => (Read::End(Err(error)), true),
+            Ok(Next::End { offset }) => Some(Ok(LogEnd::At(offset))),
+            Ok(Next::Torn { offset, reason }) => Some(Ok(LogEnd::Torn { offset, reason })),
+            Ok(Next::Damaged { offset, reason }) => Some(Err(undecodable(
+                position + 1,
+                format!("the event file's frame at byte {offset} is damaged: {reason}"),
+            ))),
+            Err(error) => Some(Err(error)),
         };
-        if decoder.send(message).is_err() || done {
+        if !chunk.is_empty() {
+            let frames = std::mem::take(&mut chunk);
+            chunk_bytes = 0;
+            if turns
+                .next()
+                .is_none_or(|decoder| decoder.send(Read::Frames(frames)).is_err())
+            {
+                return;
+            }
+        }
+        if let Some(end) = end {
+            if let Some(decoder) = turns.next() {
+                let _ = decoder.send(Read::End(end));
+            }
             return;
         }
     }
 }
 
-/// A decoding thread: decodes the frames it is given, in the order given.
+/// A decoding thread: decodes the chunks it is given, in the order given.
 fn decode_frames(frames: Receiver<Read>, decoded: SyncSender<Result<Decoded, StoreError>>) {
     for read in frames {
         let (message, done) = match read {
-            Read::Frame(frame) => (decode_frame(frame).map(Decoded::Commits), false),
+            Read::Frames(frames) => (decode_chunk(frames).map(Decoded::Commits), false),
             Read::End(end) => (end.map(Decoded::End), true),
         };
         let failed = message.is_err();
@@ -154,9 +177,16 @@ fn decode_frames(frames: Receiver<Read>, decoded: SyncSender<Result<Decoded, Sto
     }
 }
 
-fn decode_frame(frame: RawFrame) -> Result<Vec<DecodedCommit>, StoreError> {
+fn decode_chunk(frames: Vec<RawFrame>) -> Result<Vec<DecodedCommit>, StoreError> {
+    let mut decoded = Vec::with_capacity(frames.iter().map(|f| f.commits.len()).sum());
+    for frame in frames {
+        decode_frame(frame, &mut decoded)?;
+    }
+    Ok(decoded)
+}
+
+fn decode_frame(frame: RawFrame, decoded: &mut Vec<DecodedCommit>) -> Result<(), StoreError> {
     let mut position = frame.first_position;
-    let mut decoded = Vec::with_capacity(frame.commits.len());
     for commit in frame.commits {
         let mut events = Vec::with_capacity(commit.records.len());
         for (start, len) in commit.records {
@@ -174,5 +204,5 @@ fn decode_frame(frame: RawFrame) -> Result<Vec<DecodedCommit>, StoreError> {
             events,
         });
     }
-    Ok(decoded)
+    Ok(())
 }
