@@ -311,6 +311,8 @@ struct Gate {
     opened: Condvar,
     /// Appends waiting at the gate.
     held: AtomicUsize,
+    /// How many commands each append that passed the gate carried.
+    appended: Mutex<Vec<usize>>,
     fail_next_append: AtomicBool,
 }
 
@@ -336,6 +338,7 @@ impl EventStore for GatedStore {
         if self.0.fail_next_append.swap(false, Ordering::SeqCst) {
             return Err(StoreError::Backend("disk full".into()));
         }
+        self.0.appended.lock().unwrap().push(commits.len());
         self.0.store.append_batch(expected, commits)
     }
     fn read_log(&self, from: u64) -> EventIter<'_> {
@@ -404,6 +407,33 @@ fn the_next_batch_is_decided_while_the_one_before_is_flushed_and_answered_after_
     let logged = w.h.engine.events(head + 1, 10).unwrap();
     assert_eq!(logged, [first.events, second.events].concat());
     assert_eq!(on_hand(), before + dec("2"));
+}
+
+#[test]
+fn commands_that_arrive_while_a_decided_batch_waits_for_its_turn_join_it() {
+    let (w, gate) = gated_world();
+    let head = w.h.engine.head().position;
+    let appends_before = gate.appended.lock().unwrap().len();
+    gate.set(true);
+    let first = execute_on_thread(&w.h.engine, receipt(&w, 1));
+    wait_until("the first append at the gate", || {
+        gate.held.load(Ordering::SeqCst) == 1
+    });
+    let second = execute_on_thread(&w.h.engine, receipt(&w, 2));
+    wait_until("the second command decided", || {
+        w.h.engine.head().position == head + 2
+    });
+    let third = execute_on_thread(&w.h.engine, receipt(&w, 3));
+    // The second batch's leader, waiting for the first flush, takes the third in.
+    wait_until("the third command decided", || {
+        w.h.engine.head().position == head + 3
+    });
+    gate.set(false);
+    let outcomes = [first, second, third].map(|t| t.join().unwrap().unwrap());
+    let positions = outcomes.map(|o| o.events[0].position);
+    assert_eq!(positions, [head + 1, head + 2, head + 3]);
+    // One flush for the first command, one for the other two.
+    assert_eq!(gate.appended.lock().unwrap()[appends_before..], [1, 2]);
 }
 
 #[test]

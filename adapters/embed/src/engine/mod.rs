@@ -34,7 +34,7 @@ use o2c_sled::{SledOptions, SledStore};
 
 use saver::Saver;
 pub use subscription::Subscription;
-use writer::{InFlight, Pending, Writer};
+use writer::{InFlight, Queue, Writer};
 
 /// Why `execute` (or opening an engine) failed.
 #[derive(Debug, thiserror::Error)]
@@ -136,7 +136,9 @@ struct Shared {
     /// Stores the projections in the background (none in memory).
     saver: Mutex<Option<Saver>>,
     /// Requests waiting for the writer.
-    queue: Mutex<Vec<Pending>>,
+    queue: Mutex<Queue>,
+    /// Wakes a leader waiting for the append lock: a request arrived, or the lock is free.
+    arrived: Condvar,
     committed: Committed,
     options: EngineOptions,
 }
@@ -226,7 +228,8 @@ impl Engine {
                 halted: OnceLock::new(),
                 saver: Mutex::new(projection_store.map(Saver::start)),
                 state: RwLock::new(state),
-                queue: Mutex::new(Vec::new()),
+                queue: Mutex::new(Queue::default()),
+                arrived: Condvar::new(),
                 committed,
                 options,
             }),

@@ -17,9 +17,10 @@
 //!    the batch answered and are subscribers told.
 //!
 //! The next batch is decided while this one is flushed: the stages overlap, so a flush
-//! no longer stalls the decisions queued behind it. With one caller at a time every batch
-//! holds one command; under concurrency the requests that queue while a batch is being
-//! decided form the next one, so one flush serves many commands.
+//! no longer stalls the decisions queued behind it. A leader whose batch is decided
+//! before the flush ahead of it ends keeps taking in the requests that arrive meanwhile
+//! (up to the batch limit), so one flush still serves every command that queued during
+//! the one before it. With one caller at a time every batch holds one command.
 //!
 //! While a batch is being flushed, readers may already see its decided commands, and
 //! those of the batch decided after it (the book is folded as commands are decided);
@@ -62,6 +63,15 @@ pub(super) struct Pending {
     reply: SyncSender<Turn>,
 }
 
+/// Requests waiting for the writer.
+#[derive(Default)]
+pub(super) struct Queue {
+    pending: Vec<Pending>,
+    /// True while a leader whose batch is decided waits for the batch before it to be
+    /// flushed: a request that arrives then wakes it, to join its batch.
+    leader_waiting: bool,
+}
+
 /// What only the deciding stage reads and changes (behind the writer lock).
 pub(super) struct Writer {
     /// Who may issue which command.
@@ -96,8 +106,6 @@ struct Decided {
     commits: Vec<Commit>,
     /// The log's head position the batch was decided on (what the store must be at).
     expected: u64,
-    /// The book's head position after the batch.
-    head: u64,
     /// A copy of the projections at the batch's end, to be stored once it is durable.
     checkpoint: Option<Projections>,
 }
@@ -120,7 +128,13 @@ impl Engine {
     /// each (group commit); every caller is answered once its command is durable.
     pub fn execute(&self, request: Request) -> Result<Outcome, Error> {
         let (reply, answer) = sync_channel(2);
-        self.queue().push(Pending { request, reply });
+        {
+            let mut queue = self.queue();
+            queue.pending.push(Pending { request, reply });
+            if queue.leader_waiting {
+                self.shared.arrived.notify_one();
+            }
+        }
         loop {
             // Lead a batch if nobody is deciding; otherwise wait on the own channel, which
             // brings either the answer or the turn to lead. A caller whose command was
@@ -153,12 +167,12 @@ impl Engine {
     /// After the writer lock is released: wakes the caller of the oldest queued request
     /// to lead the next batch.
     fn hand_over(&self) {
-        if let Some(next) = self.queue().first() {
+        if let Some(next) = self.queue().pending.first() {
             let _ = next.reply.try_send(Turn::Lead);
         }
     }
 
-    fn queue(&self) -> MutexGuard<'_, Vec<Pending>> {
+    fn queue(&self) -> MutexGuard<'_, Queue> {
         self.shared.queue.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
@@ -177,11 +191,7 @@ impl Engine {
     /// decided under the writer lock, which is released (and the next leader woken) as
     /// soon as the append lock is held, then appended and answered.
     fn run_batch(&self, mut writer: MutexGuard<'_, Writer>) {
-        let batch: Vec<Pending> = {
-            let mut queue = self.queue();
-            let take = queue.len().min(self.shared.options.max_batch.max(1));
-            queue.drain(..take).collect()
-        };
+        let batch = self.take_queued(self.batch_limit());
         if batch.is_empty() {
             return;
         }
@@ -193,36 +203,84 @@ impl Engine {
             }
             return;
         }
-        let decided = self.decide_batch(&mut writer, batch);
-        let append_turn = self
-            .shared
-            .append_turn
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut decided = Decided {
+            batch: Vec::new(),
+            answers: Vec::new(),
+            commits: Vec::new(),
+            expected: self.state().book.head().position,
+            checkpoint: None,
+        };
+        self.decide_into(&mut writer, &mut decided, batch);
+        let append_turn = self.await_append_turn(&mut writer, &mut decided);
+        let head = self.state().book.head().position;
+        if self.checkpoint_due(&mut writer, head) {
+            decided.checkpoint = Some(self.state().projections.clone());
+        }
         drop(writer);
         self.hand_over();
-        self.append_and_answer(decided, append_turn);
+        self.append_and_answer(decided, head, append_turn);
     }
 
-    /// The first stage: every request of the batch decided and, when accepted, folded.
-    fn decide_batch(&self, writer: &mut Writer, batch: Vec<Pending>) -> Decided {
-        let expected = self.state().book.head().position;
-        let mut commits: Vec<Commit> = Vec::new();
-        let answers: Vec<Answer> = batch
-            .iter()
-            .map(|pending| self.decide_and_fold(writer, &pending.request, &mut commits))
-            .collect();
-        let head = self.state().book.head().position;
-        let checkpoint = self
-            .checkpoint_due(writer, head)
-            .then(|| self.state().projections.clone());
-        Decided {
-            batch,
-            answers,
-            commits,
-            expected,
-            head,
-            checkpoint,
+    fn batch_limit(&self) -> usize {
+        self.shared.options.max_batch.max(1)
+    }
+
+    /// Up to `limit` queued requests, oldest first.
+    fn take_queued(&self, limit: usize) -> Vec<Pending> {
+        let mut queue = self.queue();
+        let take = queue.pending.len().min(limit);
+        queue.pending.drain(..take).collect()
+    }
+
+    /// The first stage: each request decided and, when accepted, folded.
+    fn decide_into(&self, writer: &mut Writer, decided: &mut Decided, batch: Vec<Pending>) {
+        for pending in batch {
+            let answer = self.decide_and_fold(writer, &pending.request, &mut decided.commits);
+            decided.answers.push(answer);
+            decided.batch.push(pending);
+        }
+    }
+
+    /// Waits for the append lock, held while the batch before this one is flushed.
+    /// Requests that arrive meanwhile are decided into this batch (up to the batch
+    /// limit), so that the flush that follows serves every command that queued during
+    /// the one before it, as when the stages did not overlap.
+    fn await_append_turn(&self, writer: &mut Writer, decided: &mut Decided) -> MutexGuard<'_, ()> {
+        let try_turn = || match self.shared.append_turn.try_lock() {
+            Ok(turn) => Some(turn),
+            Err(TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
+            Err(TryLockError::WouldBlock) => None,
+        };
+        loop {
+            let room = self.batch_limit().saturating_sub(decided.batch.len());
+            if room == 0 || self.shared.halted.get().is_some() {
+                return self
+                    .shared
+                    .append_turn
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner);
+            }
+            let more = {
+                let mut queue = self.queue();
+                // Checked under the queue lock: the batch before notifies under it once
+                // it lets the append lock go, so no wake-up is missed.
+                if let Some(turn) = try_turn() {
+                    return turn;
+                }
+                if queue.pending.is_empty() {
+                    queue.leader_waiting = true;
+                    let (mut queue, _) = self
+                        .shared
+                        .arrived
+                        .wait_timeout(queue, WAIT_LIMIT)
+                        .unwrap_or_else(PoisonError::into_inner);
+                    queue.leader_waiting = false;
+                    continue;
+                }
+                let take = queue.pending.len().min(room);
+                queue.pending.drain(..take).collect::<Vec<_>>()
+            };
+            self.decide_into(writer, decided, more);
         }
     }
 
@@ -244,13 +302,12 @@ impl Engine {
 
     /// The second stage, in decision order (the append lock is held): the batch appended
     /// and flushed, then every caller answered.
-    fn append_and_answer(&self, decided: Decided, append_turn: MutexGuard<'_, ()>) {
+    fn append_and_answer(&self, decided: Decided, head: u64, append_turn: MutexGuard<'_, ()>) {
         let Decided {
             batch,
             answers,
             commits,
             expected,
-            head,
             checkpoint,
         } = decided;
         let written = match self.shared.halted.get() {
@@ -284,6 +341,9 @@ impl Engine {
             self.shared.committed.publish(head);
         }
         drop(append_turn);
+        if self.queue().leader_waiting {
+            self.shared.arrived.notify_one();
+        }
         let failed = written.is_err();
         let mut failure = written.err();
         if matches!(failure, Some(Error::Store(_))) {
