@@ -377,6 +377,25 @@ fn execute_on_thread(engine: &Engine, request: Request) -> thread::JoinHandle<Re
     thread::spawn(move || engine.execute(request))
 }
 
+type Answer = thread::JoinHandle<Result<Outcome, Error>>;
+
+/// Shuts the gate and executes receipt 1 until its append waits there.
+fn hold_first_at_the_gate(w: &World, gate: &Gate) -> Answer {
+    gate.set(true);
+    let first = execute_on_thread(&w.h.engine, receipt(w, 1));
+    wait_until("the first append at the gate", || {
+        gate.held.load(Ordering::SeqCst) == 1
+    });
+    first
+}
+
+/// Executes receipt `n` until it is decided: the book's head reaches `head`.
+fn decided_behind_the_gate(w: &World, n: u128, head: u64) -> Answer {
+    let answer = execute_on_thread(&w.h.engine, receipt(w, n));
+    wait_until("the command decided", || w.h.engine.head().position == head);
+    answer
+}
+
 #[test]
 fn the_next_batch_is_decided_while_the_one_before_is_flushed_and_answered_after_it() {
     let (w, gate) = gated_world();
@@ -386,16 +405,9 @@ fn the_next_batch_is_decided_while_the_one_before_is_flushed_and_answered_after_
         stock.map(|s| s.level(w.warehouse).on_hand).unwrap_or_default()
     };
     let before = on_hand();
-    gate.set(true);
-    let first = execute_on_thread(&w.h.engine, receipt(&w, 1));
-    wait_until("the first append at the gate", || {
-        gate.held.load(Ordering::SeqCst) == 1
-    });
-    let second = execute_on_thread(&w.h.engine, receipt(&w, 2));
+    let first = hold_first_at_the_gate(&w, &gate);
     // The second command is decided and folded while the first is not yet durable ...
-    wait_until("the second command decided", || {
-        w.h.engine.head().position == head + 2
-    });
+    let second = decided_behind_the_gate(&w, 2, head + 2);
     // ... but neither caller is answered, and nothing is in the log, before the flush.
     assert!(!first.is_finished() && !second.is_finished());
     assert!(w.h.engine.events(head + 1, 10).unwrap().is_empty());
@@ -414,20 +426,10 @@ fn commands_that_arrive_while_a_decided_batch_waits_for_its_turn_join_it() {
     let (w, gate) = gated_world();
     let head = w.h.engine.head().position;
     let appends_before = gate.appended.lock().unwrap().len();
-    gate.set(true);
-    let first = execute_on_thread(&w.h.engine, receipt(&w, 1));
-    wait_until("the first append at the gate", || {
-        gate.held.load(Ordering::SeqCst) == 1
-    });
-    let second = execute_on_thread(&w.h.engine, receipt(&w, 2));
-    wait_until("the second command decided", || {
-        w.h.engine.head().position == head + 2
-    });
-    let third = execute_on_thread(&w.h.engine, receipt(&w, 3));
+    let first = hold_first_at_the_gate(&w, &gate);
+    let second = decided_behind_the_gate(&w, 2, head + 2);
     // The second batch's leader, waiting for the first flush, takes the third in.
-    wait_until("the third command decided", || {
-        w.h.engine.head().position == head + 3
-    });
+    let third = decided_behind_the_gate(&w, 3, head + 3);
     gate.set(false);
     let outcomes = [first, second, third].map(|t| t.join().unwrap().unwrap());
     let positions = outcomes.map(|o| o.events[0].position);
@@ -440,11 +442,7 @@ fn commands_that_arrive_while_a_decided_batch_waits_for_its_turn_join_it() {
 fn a_repeat_of_a_command_not_yet_durable_waits_for_it_and_is_not_decided_again() {
     let (w, gate) = gated_world();
     let head = w.h.engine.head().position;
-    gate.set(true);
-    let first = execute_on_thread(&w.h.engine, receipt(&w, 1));
-    wait_until("the first append at the gate", || {
-        gate.held.load(Ordering::SeqCst) == 1
-    });
+    let first = hold_first_at_the_gate(&w, &gate);
     let repeat = execute_on_thread(&w.h.engine, receipt(&w, 1));
     let reused = {
         let mut other = receipt(&w, 2);
@@ -478,15 +476,8 @@ fn a_failed_append_refuses_the_batch_decided_on_top_of_it_and_folds_both_away() 
     let head = w.h.engine.head();
     let digest = w.h.engine.state_digest().unwrap();
     gate.fail_next_append.store(true, Ordering::SeqCst);
-    gate.set(true);
-    let first = execute_on_thread(&w.h.engine, receipt(&w, 1));
-    wait_until("the first append at the gate", || {
-        gate.held.load(Ordering::SeqCst) == 1
-    });
-    let second = execute_on_thread(&w.h.engine, receipt(&w, 2));
-    wait_until("the second command decided", || {
-        w.h.engine.head().position == head.position + 2
-    });
+    let first = hold_first_at_the_gate(&w, &gate);
+    let second = decided_behind_the_gate(&w, 2, head.position + 2);
     gate.set(false);
     assert!(matches!(
         first.join().unwrap(),
