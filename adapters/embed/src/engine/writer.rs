@@ -34,7 +34,7 @@
 
 use std::collections::HashMap;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TryRecvError, sync_channel};
-use std::sync::{MutexGuard, PoisonError, RwLockWriteGuard, TryLockError};
+use std::sync::{Mutex, MutexGuard, PoisonError, RwLockWriteGuard, TryLockError};
 use std::time::Duration;
 
 use chrono::Utc;
@@ -70,6 +70,14 @@ pub(super) struct Queue {
     /// True while a leader whose batch is decided waits for the batch before it to be
     /// flushed: a request that arrives then wakes it, to join its batch.
     leader_waiting: bool,
+}
+
+impl Queue {
+    /// Up to `limit` queued requests, oldest first.
+    fn take(&mut self, limit: usize) -> Vec<Pending> {
+        let take = self.pending.len().min(limit);
+        self.pending.drain(..take).collect()
+    }
 }
 
 /// What only the deciding stage reads and changes (behind the writer lock).
@@ -139,12 +147,7 @@ impl Engine {
             // Lead a batch if nobody is deciding; otherwise wait on the own channel, which
             // brings either the answer or the turn to lead. A caller whose command was
             // answered returns at once instead of queueing for the lock.
-            let writer = match self.shared.writer.try_lock() {
-                Ok(writer) => Some(writer),
-                Err(TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
-                Err(TryLockError::WouldBlock) => None,
-            };
-            if let Some(writer) = writer {
+            if let Some(writer) = try_take(&self.shared.writer) {
                 if let Some(result) = answered(&answer) {
                     drop(writer);
                     self.hand_over();
@@ -191,7 +194,7 @@ impl Engine {
     /// decided under the writer lock, which is released (and the next leader woken) as
     /// soon as the append lock is held, then appended and answered.
     fn run_batch(&self, mut writer: MutexGuard<'_, Writer>) {
-        let batch = self.take_queued(self.batch_limit());
+        let batch = self.queue().take(self.batch_limit());
         if batch.is_empty() {
             return;
         }
@@ -225,13 +228,6 @@ impl Engine {
         self.shared.options.max_batch.max(1)
     }
 
-    /// Up to `limit` queued requests, oldest first.
-    fn take_queued(&self, limit: usize) -> Vec<Pending> {
-        let mut queue = self.queue();
-        let take = queue.pending.len().min(limit);
-        queue.pending.drain(..take).collect()
-    }
-
     /// The first stage: each request decided and, when accepted, folded.
     fn decide_into(&self, writer: &mut Writer, decided: &mut Decided, batch: Vec<Pending>) {
         for pending in batch {
@@ -246,11 +242,6 @@ impl Engine {
     /// limit), so that the flush that follows serves every command that queued during
     /// the one before it, as when the stages did not overlap.
     fn await_append_turn(&self, writer: &mut Writer, decided: &mut Decided) -> MutexGuard<'_, ()> {
-        let try_turn = || match self.shared.append_turn.try_lock() {
-            Ok(turn) => Some(turn),
-            Err(TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
-            Err(TryLockError::WouldBlock) => None,
-        };
         loop {
             let room = self.batch_limit().saturating_sub(decided.batch.len());
             if room == 0 || self.shared.halted.get().is_some() {
@@ -264,7 +255,7 @@ impl Engine {
                 let mut queue = self.queue();
                 // Checked under the queue lock: the batch before notifies under it once
                 // it lets the append lock go, so no wake-up is missed.
-                if let Some(turn) = try_turn() {
+                if let Some(turn) = try_take(&self.shared.append_turn) {
                     return turn;
                 }
                 if queue.pending.is_empty() {
@@ -277,8 +268,7 @@ impl Engine {
                     queue.leader_waiting = false;
                     continue;
                 }
-                let take = queue.pending.len().min(room);
-                queue.pending.drain(..take).collect::<Vec<_>>()
+                queue.take(room)
             };
             self.decide_into(writer, decided, more);
         }
@@ -477,6 +467,16 @@ impl Engine {
             .halted
             .get()
             .map_or_else(lost, |reason| halted(reason))
+    }
+}
+
+/// The lock if it is free now (a poisoned lock still guards whole data: nothing panics
+/// while holding the writer's locks).
+fn try_take<T>(lock: &Mutex<T>) -> Option<MutexGuard<'_, T>> {
+    match lock.try_lock() {
+        Ok(guard) => Some(guard),
+        Err(TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
+        Err(TryLockError::WouldBlock) => None,
     }
 }
 
