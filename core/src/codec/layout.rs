@@ -1,0 +1,230 @@
+//! Reading a stored record laid out exactly as [`super::encode`] writes it, without a
+//! general JSON parser.
+//!
+//! The envelope's fields stand in a fixed order with fixed names, the payload is the one
+//! JSON object between `"payload":` and the two hashes, whose text has a fixed length at
+//! the record's end. Reading that layout directly spares the general parser's pass over
+//! the whole record (which had to scan the payload to find its end) before the payload is
+//! parsed on its own; opening a log decodes every record, so this is on its hot path.
+//!
+//! Only that exact layout is read here: a number with a leading zero, a text with an
+//! escape or a control character, white space, fields in another order, anything
+//! unexpected gives `None`, and the caller reads the record with `serde_json` instead. For
+//! what it does read, each field is parsed by the same function `serde`'s implementation
+//! for that type uses, so both readers give the same fields.
+
+use super::StoredRecord;
+
+/// The record's end after the payload: `,"prev_hash":"<64 hex>","hash":"<64 hex>"}`.
+const TAIL: usize = PREV_HASH.len() + 64 + HASH.len() + 64 + END.len();
+const PREV_HASH: &str = ",\"prev_hash\":\"";
+const HASH: &str = "\",\"hash\":\"";
+const END: &str = "\"}";
+
+/// The record's fields, if `bytes` hold the layout this build writes.
+pub(super) fn read(bytes: &[u8]) -> Option<StoredRecord<'_>> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let split = text.len().checked_sub(TAIL)?;
+    let (head, tail) = (text.get(..split)?, text.get(split..)?);
+    let mut head = Cursor(head);
+    let position = head.field("{\"position\":")?.number()?;
+    let stream = head.field(",\"stream\":")?.text()?.parse().ok()?;
+    let stream_version = head.field(",\"stream_version\":")?.number()?;
+    let event_id = head.field(",\"event_id\":")?.text()?.parse().ok()?;
+    let command_id = head.field(",\"command_id\":")?.text()?.parse().ok()?;
+    let actor = head.field(",\"actor\":")?.text()?;
+    let business_time = head.field(",\"business_time\":")?.text()?.parse().ok()?;
+    let recorded_time = head.field(",\"recorded_time\":")?.text()?.parse().ok()?;
+    let correlation_id = head.field(",\"correlation_id\":")?.text()?.parse().ok()?;
+    let causation_id = head.field(",\"causation_id\":")?.text()?.parse().ok()?;
+    let schema_version = u32::try_from(head.field(",\"schema_version\":")?.number()?).ok()?;
+    let payload = head.field(",\"payload\":")?.0;
+    // The payload's text is parsed later on its own; as one object with nothing around
+    // it, it is exactly the value a JSON parser finds there.
+    if !(payload.starts_with('{') && payload.ends_with('}')) {
+        return None;
+    }
+    let mut tail = Cursor(tail);
+    let prev_hash = super::Hash::from_hex(tail.field(PREV_HASH)?.take(64)?)?;
+    let hash = super::Hash::from_hex(tail.field(HASH)?.take(64)?)?;
+    tail.field(END)?.end()?;
+    Some(StoredRecord {
+        position,
+        stream,
+        stream_version,
+        event_id,
+        command_id,
+        actor: actor.into(),
+        business_time,
+        recorded_time,
+        correlation_id,
+        causation_id,
+        schema_version,
+        payload,
+        prev_hash,
+        hash,
+    })
+}
+
+/// The text not read yet.
+struct Cursor<'a>(&'a str);
+
+impl<'a> Cursor<'a> {
+    /// Steps over `expected`, which must come next.
+    fn field(&mut self, expected: &str) -> Option<&mut Self> {
+        self.0 = self.0.strip_prefix(expected)?;
+        Some(self)
+    }
+
+    /// The next `n` bytes.
+    fn take(&mut self, n: usize) -> Option<&'a str> {
+        let taken = self.0.get(..n)?;
+        self.0 = self.0.get(n..)?;
+        Some(taken)
+    }
+
+    /// Nothing is left.
+    fn end(&self) -> Option<()> {
+        self.0.is_empty().then_some(())
+    }
+
+    /// An unsigned integer as JSON writes it: digits, no leading zero, within `u64`.
+    fn number(&mut self) -> Option<u64> {
+        let digits = self.0.bytes().take_while(u8::is_ascii_digit).count();
+        let text = self.take(digits)?;
+        if text.is_empty() || (text.len() > 1 && text.starts_with('0')) {
+            return None;
+        }
+        text.parse().ok()
+    }
+
+    /// A JSON string without escapes or control characters: its contents as they stand.
+    fn text(&mut self) -> Option<&'a str> {
+        let rest = self.0.strip_prefix('"')?;
+        let len = rest.find('"')?;
+        let contents = &rest[..len];
+        if contents.bytes().any(|b| b == b'\\' || b < 0x20) {
+            return None;
+        }
+        self.0 = &rest[len + 1..];
+        Some(contents)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::super::tests::FIXTURES;
+    use super::super::{decode, decode_with_serde, StoredRecord};
+    use super::read;
+
+    fn records() -> Vec<(u64, &'static str)> {
+        FIXTURES
+            .iter()
+            .flat_map(|fixture| fixture.lines().zip(1u64..))
+            .map(|(line, position)| (position, line))
+            .collect()
+    }
+
+    #[test]
+    fn every_stored_fixture_is_read_by_layout_as_serde_reads_it() {
+        for (position, line) in records() {
+            let by_serde: StoredRecord<'_> = serde_json::from_str(line).unwrap();
+            assert_eq!(read(line.as_bytes()), Some(by_serde), "position {position}");
+        }
+    }
+
+    #[test]
+    fn what_the_layout_does_not_cover_is_left_to_serde_with_the_same_answer() {
+        let line = FIXTURES[3].lines().next().unwrap();
+        let variants = [
+            // An escape in a text, white space, a leading zero, another field order.
+            line.replacen("\"actor\":\"", "\"actor\":\"\\u0061", 1),
+            line.replacen("{\"position\":", "{ \"position\":", 1),
+            line.replacen("{\"position\":1", "{\"position\":01", 1),
+            line.replacen("\"payload\":", "\"payload\": ", 1),
+            // An unknown field after the payload: serde ignores it, the layout cannot.
+            line.replacen(",\"prev_hash\":", ",\"note\":{},\"prev_hash\":", 1),
+            // Upper-case hexadecimal digits in a hash, which both readers accept.
+            {
+                let at = line.len() - 3;
+                format!("{}{}", &line[..at], line[at..].to_uppercase())
+            },
+        ];
+        for variant in &variants {
+            assert_eq!(
+                decode(1, variant.as_bytes()),
+                decode_with_serde(1, variant.as_bytes()),
+                "{variant}"
+            );
+        }
+        assert!(read(variants[0].as_bytes()).is_none());
+        assert!(read(variants[1].as_bytes()).is_none());
+        assert!(read(variants[2].as_bytes()).is_none());
+        assert!(read(variants[3].as_bytes()).is_none());
+        assert!(decode(1, variants[4].as_bytes()).is_ok());
+    }
+
+    /// An edit of a record's bytes: replace, insert or remove one byte at a place.
+    #[derive(Clone, Debug)]
+    enum Edit {
+        Replace(usize, u8),
+        Insert(usize, u8),
+        Remove(usize),
+    }
+
+    fn edit() -> impl Strategy<Value = Edit> {
+        // Bytes that matter to the layout: quotes, escapes, digits, braces, commas, space,
+        // hex digits, and any byte at all.
+        let byte = prop_oneof![
+            prop::sample::select(b"\"\\0123456789{}[],: aAfFzZ-.\n".to_vec()),
+            any::<u8>(),
+        ];
+        prop_oneof![
+            (any::<usize>(), byte.clone()).prop_map(|(at, b)| Edit::Replace(at, b)),
+            (any::<usize>(), byte).prop_map(|(at, b)| Edit::Insert(at, b)),
+            any::<usize>().prop_map(Edit::Remove),
+        ]
+    }
+
+    fn apply(bytes: &mut Vec<u8>, edit: &Edit) {
+        match *edit {
+            Edit::Replace(at, b) => {
+                let at = at % bytes.len();
+                bytes[at] = b;
+            }
+            Edit::Insert(at, b) => bytes.insert(at % (bytes.len() + 1), b),
+            Edit::Remove(at) => {
+                bytes.remove(at % bytes.len());
+            }
+        }
+    }
+
+    proptest! {
+        /// Whatever a record's bytes are, decoding gives what `serde_json` alone gives: the
+        /// same event or the same error.
+        #[test]
+        fn decoding_edited_records_gives_what_serde_gives(
+            pick in any::<prop::sample::Index>(),
+            edits in prop::collection::vec(edit(), 1..4),
+            position_off_by in 0u64..2,
+        ) {
+            let all = records();
+            let (position, line) = all[pick.index(all.len())];
+            let mut bytes = line.as_bytes().to_vec();
+            for edit in &edits {
+                apply(&mut bytes, edit);
+            }
+            let position = position + position_off_by;
+            prop_assert_eq!(decode(position, &bytes), decode_with_serde(position, &bytes));
+            // Where both readers read fields and the layout's payload is one JSON value,
+            // they read the same fields.
+            if let (Some(fast), Ok(slow)) = (read(&bytes), serde_json::from_slice::<StoredRecord<'_>>(&bytes)) {
+                if serde_json::from_str::<&serde_json::value::RawValue>(fast.payload).is_ok() {
+                    prop_assert_eq!(fast, slow);
+                }
+            }
+        }
+    }
+}
