@@ -116,7 +116,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::super::tests::FIXTURES;
-    use super::super::{decode, decode_with_serde, StoredRecord};
+    use super::super::{StoredRecord, decode, decode_with_serde};
     use super::read;
 
     fn records() -> Vec<(u64, &'static str)> {
