@@ -173,7 +173,7 @@ fn as_raw_json<S: serde::Serializer>(text: &str, serializer: S) -> Result<S::Ok,
 /// Decodes a stored record found at `position`, checking that it is well formed, that it
 /// says it is at that position, and that its contents hash to its stored hash.
 ///
-/// A record laid out as this build writes it is read by [`layout`] without a general JSON
+/// A record laid out as this build writes it is read field by field without a general JSON
 /// parser; anything else (and any record that fails a check that way) by `serde_json`, so
 /// the answer, value or error, is the same either way.
 pub fn decode(position: u64, bytes: &[u8]) -> Result<RecordedEvent, IntegrityError> {
