@@ -27,7 +27,7 @@ use crate::context::CommandContext;
 use crate::error::DomainError;
 use crate::event::Event;
 use crate::ids::ActorId;
-use crate::stream::StreamId;
+use crate::stream::{STREAM_TEXT_MAX, StreamId};
 
 /// The schema version written on new events. Versions 2 and 3 added fields to existing
 /// events (all with defaults) and new events; older payloads decode into the current
@@ -55,11 +55,17 @@ impl Hash {
 
     /// Lower-case hexadecimal.
     pub fn to_hex(&self) -> String {
+        self.encode_hex().iter().copied().map(char::from).collect()
+    }
+
+    /// Lower-case hexadecimal digits, without an allocation (the stored record writes two
+    /// per event).
+    pub(crate) fn encode_hex(&self) -> [u8; 64] {
         const DIGITS: &[u8; 16] = b"0123456789abcdef";
-        let mut out = String::with_capacity(64);
-        for byte in self.0 {
-            out.push(char::from(DIGITS[usize::from(byte >> 4)]));
-            out.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
+        let mut out = [0u8; 64];
+        for (pair, byte) in out.chunks_exact_mut(2).zip(self.0) {
+            pair[0] = DIGITS[usize::from(byte >> 4)];
+            pair[1] = DIGITS[usize::from(byte & 0x0f)];
         }
         out
     }
@@ -173,12 +179,12 @@ fn time_bytes(t: DateTime<Utc>) -> [u8; 12] {
 
 impl HashInput<'_> {
     pub(crate) fn hash(&self) -> Hash {
-        let stream = self.stream.to_string();
+        let mut stream = [0; STREAM_TEXT_MAX];
         Hash::of_parts(&[
             b"o2c.event.v1",
             &self.prev_hash.0,
             &self.position.to_be_bytes(),
-            stream.as_bytes(),
+            self.stream.encode_text(&mut stream),
             &self.stream_version.to_be_bytes(),
             self.event_id.as_bytes(),
             self.command_id.as_bytes(),

@@ -7,6 +7,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use uuid::Uuid;
+use uuid::fmt::Hyphenated;
 
 /// What a stream is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -101,10 +102,26 @@ pub struct StreamId {
     pub id: Uuid,
 }
 
+/// The longest text of a stream id: the longest kind prefix, `-`, a hyphenated UUID.
+pub(crate) const STREAM_TEXT_MAX: usize = "customergroup-".len() + Hyphenated::LENGTH;
+
 impl StreamId {
     /// A stream id.
     pub fn new(kind: StreamKind, id: impl Into<Uuid>) -> Self {
         Self { kind, id: id.into() }
+    }
+
+    /// Writes the stream id's text, `<kind>-<uuid>`, into `buffer` and returns it (what
+    /// `Display` writes, without the formatting machinery or an allocation: the stored
+    /// record and the hash chain take it for every event).
+    pub(crate) fn encode_text<'b>(&self, buffer: &'b mut [u8; STREAM_TEXT_MAX]) -> &'b [u8] {
+        let prefix = self.kind.prefix().as_bytes();
+        let len = prefix.len() + 1 + Hyphenated::LENGTH;
+        let (head, rest) = buffer[..len].split_at_mut(prefix.len());
+        head.copy_from_slice(prefix);
+        rest[0] = b'-';
+        self.id.hyphenated().encode_lower(&mut rest[1..]);
+        &buffer[..len]
     }
 }
 
@@ -154,6 +171,15 @@ impl<'de> Deserialize<'de> for StreamId {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_encoded_text_is_the_displayed_text() {
+        for kind in StreamKind::ALL {
+            let stream = StreamId::new(kind, Uuid::from_u128(0x0123_4567_89ab_cdef_fedc_ba98_7654_3210));
+            let mut buffer = [0; STREAM_TEXT_MAX];
+            assert_eq!(stream.encode_text(&mut buffer), stream.to_string().as_bytes());
+        }
+    }
 
     #[test]
     fn stream_ids_round_trip_through_text() {

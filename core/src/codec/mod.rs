@@ -30,7 +30,7 @@ use crate::envelope::{Hash, HashInput, RecordedEvent, SCHEMA_VERSION};
 use crate::error::DomainError;
 use crate::event::Event;
 use crate::ids::ActorId;
-use crate::stream::StreamId;
+use crate::stream::{STREAM_TEXT_MAX, StreamId};
 
 mod layout;
 
@@ -111,14 +111,13 @@ pub(crate) fn encode(event: &RecordedEvent, payload: &str) -> Result<Vec<u8>, Do
     Ok(out)
 }
 
-fn write_record(out: &mut Vec<u8>, event: &RecordedEvent, payload: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    write!(
-        out,
-        "{{\"position\":{},\"stream\":\"{}\"",
-        event.position, event.stream
-    )?;
-    write!(out, ",\"stream_version\":{}", event.stream_version)?;
+fn write_record(out: &mut Vec<u8>, event: &RecordedEvent, payload: &str) -> serde_json::Result<()> {
+    out.extend_from_slice(b"{\"position\":");
+    serde_json::to_writer(&mut *out, &event.position)?;
+    out.extend_from_slice(b",\"stream\":\"");
+    out.extend_from_slice(event.stream.encode_text(&mut [0; STREAM_TEXT_MAX]));
+    out.extend_from_slice(b"\",\"stream_version\":");
+    serde_json::to_writer(&mut *out, &event.stream_version)?;
     write_uuid(out, "event_id", event.event_id);
     write_uuid(out, "command_id", event.command_id);
     out.extend_from_slice(b",\"actor\":");
@@ -127,13 +126,16 @@ fn write_record(out: &mut Vec<u8>, event: &RecordedEvent, payload: &str) -> std:
     write_time(out, "recorded_time", event.recorded_time);
     write_uuid(out, "correlation_id", event.correlation_id);
     write_uuid(out, "causation_id", event.causation_id);
-    write!(out, ",\"schema_version\":{},\"payload\":", event.schema_version)?;
+    out.extend_from_slice(b",\"schema_version\":");
+    serde_json::to_writer(&mut *out, &event.schema_version)?;
+    out.extend_from_slice(b",\"payload\":");
     out.extend_from_slice(payload.as_bytes());
-    write!(
-        out,
-        ",\"prev_hash\":\"{}\",\"hash\":\"{}\"}}",
-        event.prev_hash, event.hash
-    )
+    out.extend_from_slice(b",\"prev_hash\":\"");
+    out.extend_from_slice(&event.prev_hash.encode_hex());
+    out.extend_from_slice(b"\",\"hash\":\"");
+    out.extend_from_slice(&event.hash.encode_hex());
+    out.extend_from_slice(b"\"}");
+    Ok(())
 }
 
 /// `,"name":"<uuid, hyphenated, lower case>"`, as serde writes a UUID.
