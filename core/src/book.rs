@@ -7,11 +7,11 @@
 //! the only way the book changes. Replaying a log through `apply` always rebuilds the same
 //! book.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use uuid::Uuid;
 
 use crate::access::Policy;
@@ -99,12 +99,25 @@ pub struct Book {
     pub(crate) documents: BTreeMap<DocumentId, Document>,
     /// The documents about each record (by the record's id), in the order attached.
     pub(crate) documents_by_record: BTreeMap<Uuid, Vec<DocumentId>>,
-    /// Every entity id in use and what it names.
-    pub(crate) ids: BTreeMap<Uuid, EntityKind>,
-    /// Current version of every stream.
-    pub(crate) streams: BTreeMap<StreamId, u64>,
+    /// Every entity id in use and what it names (looked up, never walked: a hash map, as
+    /// every creation inserts into it).
+    #[serde(serialize_with = "in_key_order")]
+    pub(crate) ids: HashMap<Uuid, EntityKind>,
+    /// Current version of every stream (looked up, never walked: a hash map, as every
+    /// event updates it).
+    #[serde(serialize_with = "in_key_order")]
+    pub(crate) streams: HashMap<StreamId, u64>,
     /// The last applied event.
     pub(crate) head: Head,
+}
+
+/// Writes a hash map in key order, as a `BTreeMap` of the same entries is written, so the
+/// book's JSON and its digest do not depend on the map's iteration order.
+fn in_key_order<K: Ord + Serialize, V: Serialize, S: Serializer>(
+    map: &HashMap<K, V>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_map(map.iter().collect::<BTreeMap<_, _>>())
 }
 
 impl Book {
@@ -997,5 +1010,45 @@ impl Book {
         as_of: NaiveDate,
     ) -> Vec<collections::OverdueInstallment> {
         collections::overdue_installments(self, customer, as_of)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stream::StreamKind;
+
+    #[derive(Serialize)]
+    struct Hashed {
+        #[serde(serialize_with = "in_key_order")]
+        streams: HashMap<StreamId, u64>,
+    }
+
+    #[derive(Serialize)]
+    struct Ordered {
+        streams: BTreeMap<StreamId, u64>,
+    }
+
+    #[test]
+    fn hash_maps_of_the_book_are_written_as_the_btree_maps_they_replaced() {
+        let streams: BTreeMap<StreamId, u64> = (0u64..200)
+            .map(|n| {
+                let kind = if n % 3 == 0 {
+                    StreamKind::Order
+                } else {
+                    StreamKind::Invoice
+                };
+                let id =
+                    Uuid::from_u128(u128::from(n).wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c834));
+                (StreamId::new(kind, id), n)
+            })
+            .collect();
+        let hashed = Hashed {
+            streams: streams.iter().map(|(k, v)| (*k, *v)).collect(),
+        };
+        assert_eq!(
+            serde_json::to_string(&hashed).unwrap(),
+            serde_json::to_string(&Ordered { streams }).unwrap(),
+        );
     }
 }
