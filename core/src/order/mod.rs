@@ -303,6 +303,10 @@ impl OrderLine {
             }),
         }
         self.allocations.retain(|a| !a.quantity.is_zero());
+        // Most lines hold one allocation, and none once shipped: the book keeps every
+        // line, so it keeps no room beyond what the line holds (a push would leave room
+        // for four).
+        self.allocations.shrink_to_fit();
     }
 
     /// Open and not yet reserved.

@@ -158,6 +158,11 @@ pub(crate) fn apply_allocated(book: &mut Book, e: &PaymentAllocated, date: Naive
     let Some(payment) = book.payments.get_mut(&e.payment_id) else {
         return;
     };
+    if payment.allocations.is_empty() {
+        // Most payments settle one invoice: room for exactly one (a push would leave room
+        // for four); later allocations grow the list as usual.
+        payment.allocations.reserve_exact(1);
+    }
     payment.allocations.push(Allocation {
         invoice_id: e.invoice_id,
         installment: e.installment,
