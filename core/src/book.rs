@@ -71,16 +71,19 @@ pub struct Book {
     /// Removal strategies per product category.
     pub(crate) category_removal: BTreeMap<String, RemovalStrategy>,
     pub(crate) stock: BTreeMap<ProductId, ProductStock>,
-    pub(crate) orders: BTreeMap<OrderId, SalesOrder>,
+    // Documents are boxed: a B-tree node holds eleven values inline and is often only
+    // half full (ids that arrive in order split nodes in two and never fill the left
+    // one), so inline documents of a few hundred bytes would leave as much room empty.
+    pub(crate) orders: BTreeMap<OrderId, Box<SalesOrder>>,
     /// Confirmed, unheld orders with open quantities not reserved (served by priority).
     pub(crate) waiting: BTreeSet<OrderId>,
     pub(crate) operations: BTreeMap<OperationId, Operation>,
     pub(crate) waves: BTreeMap<WaveId, Wave>,
-    pub(crate) shipments: BTreeMap<ShipmentId, Shipment>,
-    pub(crate) invoices: BTreeMap<InvoiceId, Invoice>,
+    pub(crate) shipments: BTreeMap<ShipmentId, Box<Shipment>>,
+    pub(crate) invoices: BTreeMap<InvoiceId, Box<Invoice>>,
     /// Posted invoices with something open, per customer (the overdue check reads them).
     pub(crate) open_invoices: BTreeMap<CustomerId, BTreeSet<InvoiceId>>,
-    pub(crate) payments: BTreeMap<PaymentId, Payment>,
+    pub(crate) payments: BTreeMap<PaymentId, Box<Payment>>,
     pub(crate) credit_notes: BTreeMap<CreditNoteId, CreditNote>,
     pub(crate) taxes: BTreeMap<TaxId, Tax>,
     pub(crate) fiscal_positions: BTreeMap<FiscalTreatment, Vec<TaxMapping>>,
@@ -271,7 +274,7 @@ impl Book {
             .map(|id| {
                 self.orders
                     .get(id)
-                    .map(SalesOrder::uninvoiced_value)
+                    .map(|order| order.uninvoiced_value())
                     .unwrap_or_default()
             })
             .collect();
@@ -608,37 +611,37 @@ impl Book {
 
     /// A sales order.
     pub fn order(&self, id: OrderId) -> Option<&SalesOrder> {
-        self.orders.get(&id)
+        self.orders.get(&id).map(Box::as_ref)
     }
 
     /// Every sales order, by id.
     pub fn orders(&self) -> impl Iterator<Item = &SalesOrder> {
-        self.orders.values()
+        self.orders.values().map(Box::as_ref)
     }
 
     /// A shipment.
     pub fn shipment(&self, id: ShipmentId) -> Option<&Shipment> {
-        self.shipments.get(&id)
+        self.shipments.get(&id).map(Box::as_ref)
     }
 
     /// An invoice.
     pub fn invoice(&self, id: InvoiceId) -> Option<&Invoice> {
-        self.invoices.get(&id)
+        self.invoices.get(&id).map(Box::as_ref)
     }
 
     /// Every invoice, by id.
     pub fn invoices(&self) -> impl Iterator<Item = &Invoice> {
-        self.invoices.values()
+        self.invoices.values().map(Box::as_ref)
     }
 
     /// A payment.
     pub fn payment(&self, id: PaymentId) -> Option<&Payment> {
-        self.payments.get(&id)
+        self.payments.get(&id).map(Box::as_ref)
     }
 
     /// Every payment, by id.
     pub fn payments(&self) -> impl Iterator<Item = &Payment> {
-        self.payments.values()
+        self.payments.values().map(Box::as_ref)
     }
 
     /// A unit of measure the company defined.
@@ -755,7 +758,7 @@ impl Book {
 
     /// Confirmed, unheld orders with open quantities not reserved.
     pub fn waiting_orders(&self) -> impl Iterator<Item = &SalesOrder> {
-        self.waiting.iter().filter_map(|id| self.orders.get(id))
+        self.waiting.iter().filter_map(|id| self.order(*id))
     }
 
     /// The picks and packs of an order.
@@ -786,12 +789,12 @@ impl Book {
 
     /// Every shipment, by id.
     pub fn shipments(&self) -> impl Iterator<Item = &Shipment> {
-        self.shipments.values()
+        self.shipments.values().map(Box::as_ref)
     }
 
     /// The shipments of an order.
     pub fn shipments_of(&self, order: OrderId) -> impl Iterator<Item = &Shipment> {
-        self.shipments.values().filter(move |s| s.order_id == order)
+        self.shipments().filter(move |s| s.order_id == order)
     }
 
     /// Every shipment that carried a lot or serial number of a product.
@@ -905,20 +908,16 @@ impl Book {
     }
 
     pub(crate) fn require_order(&self, id: OrderId) -> Result<&SalesOrder, DomainError> {
-        self.orders
-            .get(&id)
-            .ok_or(DomainError::UnknownOrder { order_id: id })
+        self.order(id).ok_or(DomainError::UnknownOrder { order_id: id })
     }
 
     pub(crate) fn require_invoice(&self, id: InvoiceId) -> Result<&Invoice, DomainError> {
-        self.invoices
-            .get(&id)
+        self.invoice(id)
             .ok_or(DomainError::UnknownInvoice { invoice_id: id })
     }
 
     pub(crate) fn require_payment(&self, id: PaymentId) -> Result<&Payment, DomainError> {
-        self.payments
-            .get(&id)
+        self.payment(id)
             .ok_or(DomainError::UnknownPayment { payment_id: id })
     }
 
@@ -989,7 +988,7 @@ impl Book {
             .get(&customer)
             .into_iter()
             .flatten()
-            .filter_map(|id| self.invoices.get(id))
+            .filter_map(|id| self.invoice(*id))
     }
 
     /// A customer's account entries, in the order they were recorded.

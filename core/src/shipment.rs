@@ -326,7 +326,7 @@ pub(crate) fn apply_dispatched(book: &mut Book, e: &ShipmentDispatched, actor: &
     apply_returned(book, e.order_id, &e.returned, date);
     book.shipments.insert(
         e.shipment_id,
-        Shipment {
+        Box::new(Shipment {
             id: e.shipment_id,
             order_id: e.order_id,
             customer_id: e.customer_id,
@@ -338,7 +338,7 @@ pub(crate) fn apply_dispatched(book: &mut Book, e: &ShipmentDispatched, actor: &
             shipped_by: actor.clone(),
             shipped_on: date,
             proof: None,
-        },
+        }),
     );
 }
 

@@ -496,5 +496,5 @@ pub(crate) fn apply_created(book: &mut Book, e: &InvoiceCreated) {
             down_payment.deducted += deduction.amount;
         }
     }
-    book.invoices.insert(invoice.id, invoice);
+    book.invoices.insert(invoice.id, Box::new(invoice));
 }

@@ -669,7 +669,7 @@ pub(crate) fn apply(book: &mut Book, event: &Event, actor: &ActorId) {
     if let Event::QuotationCreated(e) = event {
         book.orders.insert(
             e.order_id,
-            SalesOrder {
+            Box::new(SalesOrder {
                 id: e.order_id,
                 customer_id: e.customer_id,
                 warehouse_id: e.warehouse_id,
@@ -697,7 +697,7 @@ pub(crate) fn apply(book: &mut Book, event: &Event, actor: &ActorId) {
                 urgent: e.urgent,
                 confirmed_at: None,
                 down_payments: Vec::new(),
-            },
+            }),
         );
         return;
     }

@@ -198,5 +198,5 @@ pub(crate) fn apply_received(book: &mut Book, e: &PaymentReceived) {
         e.customer_id,
         payment.entry(EntryKind::Payment, e.received_on, -e.amount.amount),
     );
-    book.payments.insert(e.payment_id, payment);
+    book.payments.insert(e.payment_id, Box::new(payment));
 }
