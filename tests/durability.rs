@@ -1,7 +1,8 @@
 //! Durability and integrity of the stored log: close and reopen gives the same state and
 //! head; appends acknowledged before a SIGKILL survive it and the chain still verifies;
 //! one altered byte (or a missing event) is detected on open, naming the position; the
-//! store's append contract (expected head, duplicate command ids) holds for both stores;
+//! store's append contract (expected head, duplicate command ids) holds for both stores,
+//! and a reopened store finds each command with the fingerprint its file holds;
 //! an engine whose store failed halts instead of drifting from its log.
 
 // Test code: a failed expectation panics, which is what a test should do.
@@ -521,6 +522,40 @@ fn check_append_contract(store: &dyn EventStore) {
     assert_eq!(store.read_stream(&stream).unwrap().len(), 1);
     let all: Vec<RecordedEvent> = store.read_log(1).collect::<Result<_, _>>().unwrap();
     assert_eq!(all.len(), 1);
+}
+
+#[test]
+fn a_reopened_sled_store_finds_every_command_with_the_fingerprint_in_its_file() {
+    let dir = tempfile::tempdir().unwrap();
+    write_log(dir.path());
+    let commits = o2c_sled::read_commits(dir.path()).unwrap();
+    let store = SledStore::open(dir.path(), SledOptions::default()).unwrap();
+    let mut position = 1;
+    for commit in &commits {
+        let record = store.find_command(commit.command_id).unwrap().unwrap();
+        assert_eq!(
+            (record.command_id, record.fingerprint, record.first_position),
+            (commit.command_id, commit.fingerprint, position)
+        );
+        assert_eq!(record.event_count as usize, commit.records.len());
+        position += commit.records.len() as u64;
+    }
+    assert!(store.find_command(Uuid::from_u128(7)).unwrap().is_none());
+    // The fingerprint is read from the commit's header when asked for: a header altered
+    // under the open store is reported at the command's first position.
+    let (first, second) = (&commits[0], &commits[1]);
+    let path = dir.path().join(o2c_sled::event_file::EVENT_FILE);
+    let bytes = std::fs::read(&path).unwrap();
+    let at = bytes
+        .windows(16)
+        .position(|w| w == second.command_id.as_bytes())
+        .unwrap();
+    let file = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+    std::os::unix::fs::FileExt::write_all_at(&file, &[bytes[at] ^ 0xff], at as u64).unwrap();
+    match store.find_command(second.command_id) {
+        Err(StoreError::Integrity(e)) => assert_eq!(e.position, 1 + first.records.len() as u64),
+        other => panic!("expected an integrity error, got {other:?}"),
+    }
 }
 
 #[test]

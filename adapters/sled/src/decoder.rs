@@ -10,9 +10,9 @@
 use std::path::Path;
 use std::sync::mpsc::{self, Receiver, SyncSender};
 
+use o2c_core::RecordedEvent;
 use o2c_core::codec;
 use o2c_core::store::StoreError;
-use o2c_core::{Hash, RecordedEvent};
 use uuid::Uuid;
 
 use crate::event_file::{FrameReader, FramedCommit, Next};
@@ -29,7 +29,6 @@ const MAX_DECODERS: usize = 4;
 /// One command of the log, its records decoded and hash-checked.
 pub(crate) struct DecodedCommit {
     pub(crate) command_id: Uuid,
-    pub(crate) fingerprint: Hash,
     /// Each event with where its record lies in the file.
     pub(crate) events: Vec<(RecordedEvent, RecordAt)>,
 }
@@ -200,7 +199,6 @@ fn decode_frame(frame: RawFrame, decoded: &mut Vec<DecodedCommit>) -> Result<(),
         }
         decoded.push(DecodedCommit {
             command_id: commit.command_id,
-            fingerprint: commit.fingerprint,
             events,
         });
     }

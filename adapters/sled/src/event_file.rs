@@ -164,6 +164,33 @@ impl FrameBuilder {
     }
 }
 
+/// The fingerprint in the header of the commit whose first record starts at byte
+/// `first_record` of the file, once the header is checked to name `command_id` with
+/// `events` events; otherwise what is wrong there.
+pub(crate) fn commit_fingerprint(
+    file: &File,
+    first_record: u64,
+    command_id: Uuid,
+    events: u32,
+) -> Result<Hash, String> {
+    let start = first_record
+        .checked_sub((COMMIT_HEADER + RECORD_HEADER) as u64)
+        .ok_or("no commit header before the command's first record")?;
+    let mut header = [0u8; COMMIT_HEADER];
+    file.read_exact_at(&mut header, start)
+        .map_err(|e| format!("reading the commit header: {e}"))?;
+    let (id, rest) = header.split_at(16);
+    let (fingerprint, count) = rest.split_at(32);
+    if id != command_id.as_bytes() || count != events.to_le_bytes() {
+        return Err(format!(
+            "the commit header before the first record is not command {command_id}'s"
+        ));
+    }
+    let mut hash = [0u8; 32];
+    hash.copy_from_slice(fingerprint);
+    Ok(Hash(hash))
+}
+
 /// One command of a frame read back: its records are ranges of the frame's body.
 pub(crate) struct FramedCommit {
     pub(crate) command_id: Uuid,

@@ -1,11 +1,14 @@
 //! The store's in-memory indexes of its event file: where each position's record lies,
-//! which positions each stream holds, and each command id's record. They are built in the
-//! verifying pass that opens the store and extended by every append, so they never need
-//! writing: the event file alone is the truth.
+//! which positions each stream holds, and where each command id's events are. They are
+//! built in the verifying pass that opens the store and extended by every append, so they
+//! never need writing: the event file alone is the truth.
+//!
+//! A command's fingerprint is not kept here: it stands in the commit's header in the event
+//! file, just before the command's first record, and is read from there when a command
+//! id comes again (rare), which keeps the entry of every command to its two numbers.
 
 use std::collections::HashMap;
 
-use o2c_core::store::CommandRecord;
 use o2c_core::{Head, StreamId};
 use uuid::Uuid;
 
@@ -16,13 +19,20 @@ pub(crate) struct RecordAt {
     pub(crate) len: u32,
 }
 
+/// Where a command's events are: its first position and how many.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct CommandAt {
+    pub(crate) first_position: u64,
+    pub(crate) event_count: u32,
+}
+
 /// The indexes, and the head they reach.
 #[derive(Default)]
 pub(crate) struct Index {
     /// Record of position `p` at `records[p - 1]`.
     records: Vec<RecordAt>,
     streams: HashMap<StreamId, Vec<u64>>,
-    commands: HashMap<Uuid, CommandRecord>,
+    commands: HashMap<Uuid, CommandAt>,
     head: Head,
 }
 
@@ -40,7 +50,7 @@ impl Index {
         self.streams.get(stream).map(Vec::as_slice).unwrap_or_default()
     }
 
-    pub(crate) fn command(&self, command_id: Uuid) -> Option<CommandRecord> {
+    pub(crate) fn command(&self, command_id: Uuid) -> Option<CommandAt> {
         self.commands.get(&command_id).copied()
     }
 
@@ -56,7 +66,7 @@ impl Index {
     }
 
     /// Records a command whose events were pushed.
-    pub(crate) fn push_command(&mut self, record: CommandRecord) {
-        self.commands.insert(record.command_id, record);
+    pub(crate) fn push_command(&mut self, command_id: Uuid, at: CommandAt) {
+        self.commands.insert(command_id, at);
     }
 }

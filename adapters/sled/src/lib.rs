@@ -64,7 +64,7 @@ use uuid::Uuid;
 use decoder::LogEnd;
 use event_file::{EVENT_FILE, FrameBuilder};
 use flusher::Flusher;
-use index::{Index, RecordAt};
+use index::{CommandAt, Index, RecordAt};
 
 pub use event_file::{StoredCommit, read_commits, write_commits};
 pub use keys::{FORMAT, FORMAT_KEY, HEAD_KEY, META_TREE};
@@ -225,12 +225,13 @@ impl SledStore {
                 index.push_event(event.head(), event.stream, at);
                 replay(&event);
             }
-            index.push_command(CommandRecord {
-                command_id: commit.command_id,
-                fingerprint: commit.fingerprint,
-                first_position,
-                event_count,
-            });
+            index.push_command(
+                commit.command_id,
+                CommandAt {
+                    first_position,
+                    event_count,
+                },
+            );
             Ok(())
         })?;
         let head = chain.head();
@@ -426,12 +427,13 @@ impl EventStore for SledStore {
                     };
                     index.push_event(sealed.event.head(), sealed.event.stream, at);
                 }
-                index.push_command(CommandRecord {
-                    command_id: commit.command_id,
-                    fingerprint: commit.fingerprint,
-                    first_position: commit.events.first().map_or(0, |e| e.event.position),
-                    event_count: commit.events.len() as u32,
-                });
+                index.push_command(
+                    commit.command_id,
+                    CommandAt {
+                        first_position: commit.events.first().map_or(0, |e| e.event.position),
+                        event_count: commit.events.len() as u32,
+                    },
+                );
             }
         }
         tail.end += size;
@@ -466,7 +468,25 @@ impl EventStore for SledStore {
     }
 
     fn find_command(&self, command_id: Uuid) -> Result<Option<CommandRecord>, StoreError> {
-        Ok(self.index().command(command_id))
+        let (command, first) = {
+            let index = self.index();
+            let Some(command) = index.command(command_id) else {
+                return Ok(None);
+            };
+            (command, index.record(command.first_position))
+        };
+        let position = command.first_position;
+        let first =
+            first.ok_or_else(|| undecodable(position, "the command index points past the log".into()))?;
+        let fingerprint =
+            event_file::commit_fingerprint(&self.file, first.offset, command_id, command.event_count)
+                .map_err(|what| undecodable(position, what))?;
+        Ok(Some(CommandRecord {
+            command_id,
+            fingerprint,
+            first_position: position,
+            event_count: command.event_count,
+        }))
     }
 
     fn flush(&self) -> Result<(), StoreError> {
