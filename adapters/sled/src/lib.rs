@@ -457,7 +457,7 @@ impl EventStore for SledStore {
     }
 
     fn read_stream(&self, stream: &StreamId) -> Result<Vec<RecordedEvent>, StoreError> {
-        let positions = self.index().stream(stream).to_vec();
+        let positions = self.index().stream(stream);
         positions
             .into_iter()
             .map(|position| {
