@@ -485,7 +485,9 @@ pub(crate) fn apply_created(book: &mut Book, e: &InvoiceCreated) {
         deducted: Decimal::ZERO,
         disputed: Decimal::ZERO,
     };
-    super::move_line_quantities(book, &invoice, |line, quantity| line.invoicing += quantity);
+    super::move_line_quantities(&mut book.orders, &invoice, |line, quantity| {
+        line.invoicing += quantity
+    });
     if invoice.down_payment {
         if let Some(order) = book.orders.get_mut(&invoice.order_id) {
             order.down_payments.push(invoice.id);

@@ -187,7 +187,9 @@ pub(crate) fn cancel(book: &Book, cmd: &CancelInvoice) -> Result<Vec<Event>, Dom
 
 /// Frees a draft's quantities and deductions.
 fn release(book: &mut Book, invoice: &Invoice) {
-    super::move_line_quantities(book, invoice, |line, quantity| line.invoicing -= quantity);
+    super::move_line_quantities(&mut book.orders, invoice, |line, quantity| {
+        line.invoicing -= quantity
+    });
     for deduction in &invoice.deductions {
         if let Some(down_payment) = book.invoices.get_mut(&deduction.invoice_id) {
             down_payment.deducted -= deduction.amount;
@@ -197,7 +199,9 @@ fn release(book: &mut Book, invoice: &Invoice) {
 
 /// Takes a draft's quantities and deductions.
 fn take(book: &mut Book, invoice: &Invoice) {
-    super::move_line_quantities(book, invoice, |line, quantity| line.invoicing += quantity);
+    super::move_line_quantities(&mut book.orders, invoice, |line, quantity| {
+        line.invoicing += quantity
+    });
     for deduction in &invoice.deductions {
         if let Some(down_payment) = book.invoices.get_mut(&deduction.invoice_id) {
             down_payment.deducted += deduction.amount;

@@ -18,6 +18,8 @@ pub mod post;
 pub mod settlement;
 pub mod write_off;
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -32,6 +34,7 @@ pub use write_off::*;
 use crate::book::Book;
 use crate::ids::{CustomerId, InvoiceId, OrderId, ProductId, TaxId};
 use crate::money::{CurrencyCode, Money};
+use crate::order::SalesOrder;
 use crate::payment_term::{Installment, InvoiceDiscount};
 
 /// Whether a product is invoiced on what was ordered or on what was delivered.
@@ -329,14 +332,13 @@ pub(crate) fn require_posted(
 /// Moves quantities between an order line's "invoicing" (drafts) and "invoiced" (posted)
 /// figures, for the lines of an invoice.
 pub(crate) fn move_line_quantities(
-    book: &mut Book,
+    orders: &mut BTreeMap<OrderId, Box<SalesOrder>>,
     invoice: &Invoice,
     change: impl Fn(&mut crate::order::OrderLine, Decimal),
 ) {
     for line in &invoice.lines {
         let order_id = invoice.order_of(line);
-        if let Some(order_line) = book
-            .orders
+        if let Some(order_line) = orders
             .get_mut(&order_id)
             .and_then(|o| o.line_mut(line.order_line))
         {

@@ -148,8 +148,10 @@ pub(crate) fn apply_posted(book: &mut Book, e: &InvoicePosted) {
         e.installments.clone()
     };
     invoice.early_discount = e.early_discount.clone();
-    let invoice = invoice.clone();
-    super::move_line_quantities(book, &invoice, |line, quantity| {
+    // The invoice stays borrowed from its map while the other parts of the book it
+    // touches (orders, open invoices, customers, company) are changed.
+    let invoice: &super::Invoice = invoice;
+    super::move_line_quantities(&mut book.orders, invoice, |line, quantity| {
         line.invoicing -= quantity;
         line.invoiced += quantity;
     });
@@ -165,6 +167,7 @@ pub(crate) fn apply_posted(book: &mut Book, e: &InvoicePosted) {
     if let Some(company) = book.company.as_mut() {
         company.record_number(NumberedDocument::Invoice, e.invoice_date, e.sequence);
     }
-    let entry = ledger::Entry::of_invoice(&invoice, EntryKind::Invoice, e.invoice_date, invoice.total.amount);
-    ledger::record(book, invoice.customer_id, entry);
+    let customer_id = invoice.customer_id;
+    let entry = ledger::Entry::of_invoice(invoice, EntryKind::Invoice, e.invoice_date, invoice.total.amount);
+    ledger::record(book, customer_id, entry);
 }
