@@ -176,19 +176,35 @@ pub(crate) fn commit_fingerprint(
     let start = first_record
         .checked_sub((COMMIT_HEADER + RECORD_HEADER) as u64)
         .ok_or("no commit header before the command's first record")?;
-    let mut header = [0u8; COMMIT_HEADER];
-    file.read_exact_at(&mut header, start)
+    let mut bytes = [0u8; COMMIT_HEADER];
+    file.read_exact_at(&mut bytes, start)
         .map_err(|e| format!("reading the commit header: {e}"))?;
-    let (id, rest) = header.split_at(16);
-    let (fingerprint, count) = rest.split_at(32);
-    if id != command_id.as_bytes() || count != events.to_le_bytes() {
-        return Err(format!(
+    match CommitHeader::parse(&bytes) {
+        Some(header) if header.command_id == command_id && header.events == events => Ok(header.fingerprint),
+        _ => Err(format!(
             "the commit header before the first record is not command {command_id}'s"
-        ));
+        )),
     }
-    let mut hash = [0u8; 32];
-    hash.copy_from_slice(fingerprint);
-    Ok(Hash(hash))
+}
+
+/// A commit's header in a frame body (see the module docs), as read back.
+struct CommitHeader {
+    command_id: Uuid,
+    fingerprint: Hash,
+    events: u32,
+}
+
+impl CommitHeader {
+    /// The header in `bytes` (exactly [`COMMIT_HEADER`] of them).
+    fn parse(bytes: &[u8]) -> Option<Self> {
+        let (id, rest) = bytes.split_at_checked(16)?;
+        let (fingerprint, count) = rest.split_at_checked(32)?;
+        Some(Self {
+            command_id: Uuid::from_slice(id).ok()?,
+            fingerprint: Hash(fingerprint.try_into().ok()?),
+            events: u32::from_le_bytes(count.try_into().ok()?),
+        })
+    }
 }
 
 /// One command of a frame read back: its records are ranges of the frame's body.
@@ -211,18 +227,16 @@ pub(crate) fn parse_body(body: &[u8]) -> Option<Vec<FramedCommit>> {
     let count = u32::from_le_bytes(take(4)?.1.try_into().ok()?);
     let mut commits = Vec::with_capacity(count.min(1024) as usize);
     for _ in 0..count {
-        let command_id = Uuid::from_slice(take(16)?.1).ok()?;
-        let fingerprint = Hash(take(32)?.1.try_into().ok()?);
-        let events = u32::from_le_bytes(take(4)?.1.try_into().ok()?);
-        let mut records = Vec::with_capacity(events.min(1024) as usize);
-        for _ in 0..events {
+        let header = CommitHeader::parse(take(COMMIT_HEADER)?.1)?;
+        let mut records = Vec::with_capacity(header.events.min(1024) as usize);
+        for _ in 0..header.events {
             let len = u32::from_le_bytes(take(4)?.1.try_into().ok()?) as usize;
             let (start, _) = take(len)?;
             records.push((start, len));
         }
         commits.push(FramedCommit {
-            command_id,
-            fingerprint,
+            command_id: header.command_id,
+            fingerprint: header.fingerprint,
             records,
         });
     }
