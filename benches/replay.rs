@@ -1,6 +1,8 @@
 //! Bench 4: opening a sled data directory whose log holds N events: the whole chain
-//! verified, the book rebuilt, the stored projections loaded; events per second and
-//! seconds to open.
+//! verified, the book rebuilt from the whole log, the stored projections loaded; events
+//! per second and seconds to open (`replay/open_…`). Then the same open resuming the book
+//! from the snapshot stored when the engine closed, every record still checked
+//! (`replay/resume_…`).
 //!
 //! The log is the reference workload's, written once with `Durability::Buffered` and 8
 //! submitters and cached under cargo's target directory (`CARGO_TARGET_TMPDIR`), one
@@ -19,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use driver::{Workload, WorkloadError};
-use o2c::{Durability, Engine, SledOptions};
+use o2c::{Durability, Engine, EngineOptions, SNAPSHOT_FILE, SledOptions};
 
 /// Default size of the log, in events.
 const DEFAULT_EVENTS: u64 = 200_000;
@@ -80,31 +82,35 @@ fn replay(c: &mut Criterion) {
     }
 }
 
-fn run(c: &mut Criterion) -> Result<(), WorkloadError> {
-    let dir = cached_log(events_wanted())?;
-    let open = || -> Result<(u64, Duration), WorkloadError> {
-        let started = Instant::now();
-        let engine = Engine::open(&dir)?;
-        let elapsed = started.elapsed();
-        let head = engine.head().position;
-        drop(engine);
-        Ok((head, elapsed))
-    };
-    let (events, first) = open()?;
-    eprintln!(
-        "replay: first open of {events} events took {:.3} s ({:.0} events/s)",
-        first.as_secs_f64(),
-        events as f64 / first.as_secs_f64().max(f64::MIN_POSITIVE)
-    );
+/// Opens `dir` with `options` and drops the engine (no close, so nothing is stored):
+/// the snapshot resumed from, the head's position and the time the open took.
+fn open(dir: &Path, options: EngineOptions) -> Result<(Option<u64>, u64, Duration), WorkloadError> {
+    let started = Instant::now();
+    let engine = Engine::open_with(dir, options)?;
+    let elapsed = started.elapsed();
+    let resumed = engine.resumed_from().map(|head| head.position);
+    let head = engine.head().position;
+    drop(engine);
+    Ok((resumed, head, elapsed))
+}
+
+/// Benchmarks opening `dir` with `options` as `name`.
+fn bench_open(
+    c: &mut Criterion,
+    dir: &Path,
+    name: &str,
+    events: u64,
+    options: EngineOptions,
+) -> Result<(), WorkloadError> {
     let mut failure: Option<WorkloadError> = None;
     let mut group = c.benchmark_group("replay");
     group.throughput(Throughput::Elements(events));
-    group.bench_function(format!("open_{events}_events"), |b| {
+    group.bench_function(format!("{name}_{events}_events"), |b| {
         b.iter_custom(|opens| {
             let mut total = Duration::ZERO;
             for _ in 0..opens {
-                match open() {
-                    Ok((_, elapsed)) => total += elapsed,
+                match open(dir, options) {
+                    Ok((_, _, elapsed)) => total += elapsed,
                     Err(e) => {
                         failure.get_or_insert(e);
                     }
@@ -115,6 +121,40 @@ fn run(c: &mut Criterion) -> Result<(), WorkloadError> {
     });
     group.finish();
     failure.map_or(Ok(()), Err)
+}
+
+fn run(c: &mut Criterion) -> Result<(), WorkloadError> {
+    let dir = cached_log(events_wanted())?;
+    let whole_log = EngineOptions {
+        book_snapshot: false,
+        ..EngineOptions::default()
+    };
+    let (_, events, first) = open(&dir, whole_log)?;
+    eprintln!(
+        "replay: first open of {events} events took {:.3} s ({:.0} events/s), the whole log folded",
+        first.as_secs_f64(),
+        events as f64 / first.as_secs_f64().max(f64::MIN_POSITIVE)
+    );
+    if !dir.join(SNAPSHOT_FILE).exists() {
+        // A log cached by a build that stored no snapshot: close an engine once.
+        let started = Instant::now();
+        Engine::open(&dir)?.close()?;
+        eprintln!(
+            "replay: opened and closed once to store the book snapshot ({:.3} s)",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    let (resumed, _, first) = open(&dir, EngineOptions::default())?;
+    let Some(resumed) = resumed else {
+        return Err("the book snapshot was not used".into());
+    };
+    eprintln!(
+        "replay: first open resuming from the book snapshot at position {resumed} took {:.3} s ({:.0} events/s checked)",
+        first.as_secs_f64(),
+        events as f64 / first.as_secs_f64().max(f64::MIN_POSITIVE)
+    );
+    bench_open(c, &dir, "open", events, whole_log)?;
+    bench_open(c, &dir, "resume", events, EngineOptions::default())
 }
 
 criterion_group! {

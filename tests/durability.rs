@@ -14,10 +14,6 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use o2c::codec::{IntegrityError, IntegrityProblem};
-use o2c::invoice::{CreateInvoice, PostInvoice};
-use o2c::order::{ConfirmOrder, CreateQuotation, RequestedLine, ReserveStock};
-use o2c::payment::{AllocatePayment, PaymentMethod, ReceivePayment};
-use o2c::shipment::ShipOrder;
 use o2c::stock::ReceiveStock;
 use o2c::store::{CommandRecord, EventIter};
 use o2c::uuid::Uuid;
@@ -27,75 +23,15 @@ use o2c::{
 };
 use o2c_sled::StoredCommit;
 use support::child::{child_dir, run_child_until_killed};
-use support::{Harness, World, dec, usd};
+use support::{Harness, World, dec};
 
 // The stored record of an event is its serde JSON: the forgery test relies on it.
-
-/// Runs one order from quotation to paid invoice in the world.
-fn one_order(w: &mut World) {
-    let h = &mut w.h;
-    h.ok(ReceiveStock {
-        product_id: w.widget,
-        warehouse_id: w.warehouse,
-        quantity: dec("5"),
-        reference: "PO-1".into(),
-        location_id: None,
-        lots: vec![],
-    });
-    let order_id = h.id();
-    h.ok(CreateQuotation {
-        order_id,
-        customer_id: w.customer,
-        warehouse_id: w.warehouse,
-        lines: vec![
-            RequestedLine::new(w.widget, dec("8")),
-            RequestedLine::new(w.flour, dec("0.125")),
-        ],
-        customer_reference: String::new(),
-        shipping_policy: Default::default(),
-        backorder_policy: None,
-        urgent: false,
-    });
-    h.ok(ConfirmOrder { order_id });
-    h.ok(ReserveStock { order_id });
-    let shipment_id = h.id();
-    h.ok(ShipOrder {
-        shipment_id,
-        order_id,
-        lines: vec![],
-        warehouse_id: None,
-        carrier: String::new(),
-        tracking_reference: String::new(),
-    });
-    let invoice_id = h.id();
-    h.ok(CreateInvoice {
-        invoice_id,
-        order_id,
-        additional_orders: vec![],
-        currency: None,
-    });
-    h.ok(PostInvoice { invoice_id });
-    let payment_id = h.id();
-    h.ok(ReceivePayment {
-        payment_id,
-        customer_id: w.customer,
-        amount: usd("50.00"),
-        method: PaymentMethod::BankTransfer,
-        reference: "r".into(),
-    });
-    h.ok(AllocatePayment {
-        payment_id,
-        invoice_id,
-        amount: usd("50.00"),
-        installment: None,
-    });
-}
 
 #[test]
 fn close_and_reopen_gives_the_same_state_and_head() {
     let dir = tempfile::tempdir().unwrap();
     let mut w = World::on(Engine::open(dir.path()).unwrap());
-    one_order(&mut w);
+    w.one_order();
     let head = w.h.engine.head();
     let book = w.h.engine.snapshot();
     let digest = w.h.engine.state_digest().unwrap();
@@ -208,7 +144,7 @@ fn opening_a_directory_kept_open_elsewhere_fails_after_the_wait() {
 /// Builds a small log in `dir` and closes it.
 fn write_log(dir: &Path) -> Head {
     let mut w = World::on(Engine::open(dir).unwrap());
-    one_order(&mut w);
+    w.one_order();
     let head = w.h.engine.head();
     w.h.engine.close().unwrap();
     head
@@ -348,7 +284,7 @@ fn documented_hash(event: &RecordedEvent) -> o2c::Hash {
 #[test]
 fn the_documented_canonical_encoding_reproduces_every_hash() {
     let mut w = World::new();
-    one_order(&mut w);
+    w.one_order();
     let events = w.h.engine.events(1, usize::MAX).unwrap();
     assert!(events.len() > 10);
     for event in &events {
@@ -675,7 +611,7 @@ fn closing_stores_the_final_projections_after_any_save_in_the_background() {
         ..o2c::EngineOptions::default()
     };
     let mut w = World::on(Engine::open_with(dir.path(), options).unwrap());
-    one_order(&mut w);
+    w.one_order();
     let live = w.h.engine.projections(|p| p.clone());
     let head = w.h.engine.head().position;
     let engine = std::mem::replace(&mut w.h.engine, Engine::in_memory());

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use rust_decimal::Decimal;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 use uuid::Uuid;
 
 use crate::access::Policy;
@@ -53,7 +53,7 @@ use crate::unit::{self, UnitDefinition};
 use crate::warehouse::{self, Warehouse};
 
 /// Every aggregate of one company, as of the last applied event.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Book {
     pub(crate) company: Option<Company>,
     pub(crate) customer_groups: BTreeMap<CustomerGroupId, CustomerGroup>,

@@ -205,7 +205,7 @@ pub struct CompanySetUp {
 }
 
 /// The company's state.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Company {
     /// The company's id.
     pub id: CompanyId,

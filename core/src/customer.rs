@@ -253,7 +253,7 @@ pub struct CustomerGroupRegistered {
 pub type CustomerGroup = CustomerGroupRegistered;
 
 /// A customer's state.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Customer {
     /// The customer's id.
     pub id: CustomerId,

@@ -138,7 +138,7 @@ pub struct DocumentAttached {
 }
 
 /// A document reference's state.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Document {
     /// The document's id.
     pub id: DocumentId,

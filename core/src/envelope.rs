@@ -243,6 +243,44 @@ impl RecordedEvent {
             hash: self.hash,
         }
     }
+
+    /// Where this event stands in the log and how it links to the event before it.
+    pub fn link(&self) -> RecordLink {
+        RecordLink {
+            position: self.position,
+            stream: self.stream,
+            command_id: self.command_id,
+            prev_hash: self.prev_hash,
+            hash: self.hash,
+        }
+    }
+}
+
+/// Where a stored event stands in the log and how it links to the event before it: what
+/// verifying the chain and indexing the log need, without the payload
+/// ([`codec::verify`] reads it from a stored record).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RecordLink {
+    /// Global position.
+    pub position: u64,
+    /// The stream the event belongs to.
+    pub stream: StreamId,
+    /// The command that recorded it.
+    pub command_id: Uuid,
+    /// Hash of the event before it.
+    pub prev_hash: Hash,
+    /// Its own hash.
+    pub hash: Hash,
+}
+
+impl RecordLink {
+    /// The head this event makes.
+    pub fn head(&self) -> Head {
+        Head {
+            position: self.position,
+            hash: self.hash,
+        }
+    }
 }
 
 /// A recorded event together with its stored bytes (the canonical JSON record).
@@ -341,6 +379,11 @@ impl ChainVerifier {
 
     /// Checks that `event` directly follows the last checked one.
     pub fn check(&mut self, event: &RecordedEvent) -> Result<(), IntegrityError> {
+        self.check_link(&event.link())
+    }
+
+    /// Checks that the event `link` describes directly follows the last checked one.
+    pub fn check_link(&mut self, event: &RecordLink) -> Result<(), IntegrityError> {
         let expected = self.head.position + 1;
         if event.position != expected {
             return Err(IntegrityError {

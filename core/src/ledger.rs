@@ -11,7 +11,7 @@
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::book::Book;
@@ -20,7 +20,7 @@ use crate::invoice::Invoice;
 use crate::money::CurrencyCode;
 
 /// What an account entry records.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum EntryKind {
     /// A posted invoice.
     Invoice,
@@ -41,7 +41,7 @@ pub enum EntryKind {
 }
 
 /// One entry of a customer account.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
     /// Business date.
     pub date: NaiveDate,

@@ -74,6 +74,7 @@ pub mod pricing;
 pub mod product;
 pub mod returns;
 pub mod shipment;
+pub mod snapshot;
 pub mod stock;
 pub mod store;
 pub mod stream;
@@ -86,7 +87,7 @@ pub use access::{Actor, Policy, Role};
 pub use book::Book;
 pub use command::{Command, Request};
 pub use context::CommandContext;
-pub use envelope::{ChainVerifier, Commit, Hash, Head, RecordedEvent, SealedEvent};
+pub use envelope::{ChainVerifier, Commit, Hash, Head, RecordLink, RecordedEvent, SealedEvent};
 pub use error::DomainError;
 pub use event::Event;
 pub use ids::{

@@ -96,7 +96,7 @@ pub enum RemovalStrategy {
 }
 
 /// A location.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Location {
     /// The location's id.
     pub id: LocationId,

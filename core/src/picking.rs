@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use uuid::Uuid;
 
 use crate::book::Book;
@@ -61,14 +61,57 @@ impl OutboundRoute {
     }
 }
 
-/// A move of an order line's goods.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A move of an order line's goods. In JSON (events, the book's digest) the move's
+/// fields sit beside the line's number; in a binary form (the book snapshot), where a
+/// flattened map cannot be written, the two follow each other.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LineMove {
     /// The order line.
     pub line: u32,
     /// The move.
-    #[serde(flatten)]
     pub movement: StockMove,
+}
+
+/// [`LineMove`] as JSON writes it.
+#[derive(Serialize)]
+struct LineMoveText<'a> {
+    line: u32,
+    #[serde(flatten)]
+    movement: &'a StockMove,
+}
+
+/// [`LineMove`] as JSON reads it.
+#[derive(Deserialize)]
+struct LineMoveRead {
+    line: u32,
+    #[serde(flatten)]
+    movement: StockMove,
+}
+
+impl Serialize for LineMove {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if serializer.is_human_readable() {
+            LineMoveText {
+                line: self.line,
+                movement: &self.movement,
+            }
+            .serialize(serializer)
+        } else {
+            (self.line, &self.movement).serialize(serializer)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for LineMove {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let (line, movement) = if deserializer.is_human_readable() {
+            let read = LineMoveRead::deserialize(deserializer)?;
+            (read.line, read.movement)
+        } else {
+            <(u32, StockMove)>::deserialize(deserializer)?
+        };
+        Ok(Self { line, movement })
+    }
 }
 
 /// Command: pick reserved goods of an order.
@@ -173,7 +216,7 @@ pub struct WaveCompleted {
 }
 
 /// A wave's state.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Wave {
     /// The wave's id.
     pub id: WaveId,
@@ -186,7 +229,7 @@ pub struct Wave {
 }
 
 /// A done pick or pack.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Operation {
     /// The operation's id.
     pub id: OperationId,

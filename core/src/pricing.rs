@@ -165,7 +165,7 @@ pub struct PriceRuleRemoved {
 }
 
 /// A price list's state: its rules in the order they were added.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PriceList {
     /// The list's id.
     pub id: PriceListId,

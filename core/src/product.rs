@@ -144,7 +144,7 @@ pub struct ProductRegistered {
 }
 
 /// A product's state.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Product {
     /// The product's id.
     pub id: ProductId,

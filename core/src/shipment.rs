@@ -123,7 +123,7 @@ pub struct DeliveryConfirmed {
 }
 
 /// A shipment's state.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Shipment {
     /// The shipment's id.
     pub id: ShipmentId,

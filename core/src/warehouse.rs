@@ -94,7 +94,7 @@ pub struct WarehouseRegistered {
 }
 
 /// A warehouse's state.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Warehouse {
     /// The warehouse's id.
     pub id: WarehouseId,

@@ -12,9 +12,14 @@ use o2c::chrono::{DateTime, Duration, TimeZone, Utc};
 use o2c::company::SetUpCompany;
 use o2c::customer::CustomerDetails;
 use o2c::customer::RegisterCustomer;
+use o2c::invoice::{CreateInvoice, PostInvoice};
 use o2c::money::{Currency, CurrencyCode, Money, RoundingRule};
+use o2c::order::{ConfirmOrder, CreateQuotation, RequestedLine, ReserveStock};
+use o2c::payment::{AllocatePayment, PaymentMethod, ReceivePayment};
 use o2c::product::{RegisterProduct, Unit};
 use o2c::rust_decimal::Decimal;
+use o2c::shipment::ShipOrder;
+use o2c::stock::ReceiveStock;
 use o2c::uuid::Uuid;
 use o2c::warehouse::RegisterWarehouse;
 use o2c::{
@@ -266,5 +271,68 @@ pub fn proptest_config(cases: u32) -> proptest::test_runner::Config {
             .unwrap_or(cases),
         failure_persistence: None,
         ..proptest::test_runner::Config::default()
+    }
+}
+
+impl World {
+    /// Runs one order from quotation to paid invoice: widgets received, a quotation for
+    /// widgets and flour confirmed, reserved, shipped, invoiced, posted and paid in full.
+    pub fn one_order(&mut self) {
+        let h = &mut self.h;
+        h.ok(ReceiveStock {
+            product_id: self.widget,
+            warehouse_id: self.warehouse,
+            quantity: dec("5"),
+            reference: "PO-1".into(),
+            location_id: None,
+            lots: vec![],
+        });
+        let order_id = h.id();
+        h.ok(CreateQuotation {
+            order_id,
+            customer_id: self.customer,
+            warehouse_id: self.warehouse,
+            lines: vec![
+                RequestedLine::new(self.widget, dec("8")),
+                RequestedLine::new(self.flour, dec("0.125")),
+            ],
+            customer_reference: String::new(),
+            shipping_policy: Default::default(),
+            backorder_policy: None,
+            urgent: false,
+        });
+        h.ok(ConfirmOrder { order_id });
+        h.ok(ReserveStock { order_id });
+        let shipment_id = h.id();
+        h.ok(ShipOrder {
+            shipment_id,
+            order_id,
+            lines: vec![],
+            warehouse_id: None,
+            carrier: String::new(),
+            tracking_reference: String::new(),
+        });
+        let invoice_id = h.id();
+        h.ok(CreateInvoice {
+            invoice_id,
+            order_id,
+            additional_orders: vec![],
+            currency: None,
+        });
+        h.ok(PostInvoice { invoice_id });
+        let payment_id = h.id();
+        h.ok(ReceivePayment {
+            payment_id,
+            customer_id: self.customer,
+            amount: usd("50.00"),
+            method: PaymentMethod::BankTransfer,
+            reference: "r".into(),
+        });
+        h.ok(AllocatePayment {
+            payment_id,
+            invoice_id,
+            amount: usd("50.00"),
+            installment: None,
+        });
     }
 }

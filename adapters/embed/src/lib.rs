@@ -60,7 +60,7 @@ pub mod scenario;
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
 
-pub use engine::{Engine, EngineOptions, Error, Outcome, Subscription};
+pub use engine::{Engine, EngineOptions, Error, Outcome, SNAPSHOT_FILE, Subscription};
 
 /// The domain crate, whole.
 pub use o2c_core as core;

@@ -10,9 +10,9 @@
 use std::path::Path;
 use std::sync::mpsc::{self, Receiver, SyncSender};
 
-use o2c_core::RecordedEvent;
 use o2c_core::codec;
 use o2c_core::store::StoreError;
+use o2c_core::{RecordLink, RecordedEvent};
 use uuid::Uuid;
 
 use crate::event_file::{FrameReader, FramedCommit, Next};
@@ -26,11 +26,32 @@ const CHUNK_BYTES: usize = 32 * 1024;
 /// The most decoding threads.
 const MAX_DECODERS: usize = 4;
 
-/// One command of the log, its records decoded and hash-checked.
+/// One command of the log, its records decoded (or only checked) and hash-checked.
 pub(crate) struct DecodedCommit {
     pub(crate) command_id: Uuid,
-    /// Each event with where its record lies in the file.
-    pub(crate) events: Vec<(RecordedEvent, RecordAt)>,
+    /// Each record with where it lies in the file.
+    pub(crate) events: Vec<(DecodedRecord, RecordAt)>,
+}
+
+/// A record read back.
+// Held briefly in a chunk's vector, then moved on; boxing the event would cost an
+// allocation per event.
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum DecodedRecord {
+    /// Decoded into its event.
+    Event(RecordedEvent),
+    /// Checked without decoding its payload (at or before the position the caller
+    /// already holds folded).
+    Checked(RecordLink),
+}
+
+impl DecodedRecord {
+    pub(crate) fn link(&self) -> RecordLink {
+        match self {
+            Self::Event(event) => event.link(),
+            Self::Checked(link) => *link,
+        }
+    }
 }
 
 /// Where the log ends.
@@ -64,9 +85,11 @@ enum Decoded {
 }
 
 /// Reads the event file at `path` from the start and hands every command, in log order,
-/// to `fold` (on the calling thread). Stops at the first error of any side.
+/// to `fold` (on the calling thread); records at positions up to `check_only_through` are
+/// checked without decoding their payloads. Stops at the first error of any side.
 pub(crate) fn decode_log(
     path: &Path,
+    check_only_through: u64,
     mut fold: impl FnMut(DecodedCommit) -> Result<(), StoreError>,
 ) -> Result<LogEnd, StoreError> {
     let reader = FrameReader::open(path)?;
@@ -81,7 +104,9 @@ pub(crate) fn decode_log(
             let (send_decoded, receive_decoded) = mpsc::sync_channel(CHUNKS_AHEAD);
             std::thread::Builder::new()
                 .name(format!("o2c-event-file-decode-{n}"))
-                .spawn_scoped(scope, move || decode_frames(receive_raw, send_decoded))
+                .spawn_scoped(scope, move || {
+                    decode_frames(receive_raw, send_decoded, check_only_through)
+                })
                 .map_err(backend_io)?;
             to_decoders.push(send_raw);
             from_decoders.push(receive_decoded);
@@ -163,10 +188,17 @@ fn read_frames(mut reader: FrameReader, decoders: Vec<SyncSender<Read>>) {
 }
 
 /// A decoding thread: decodes the chunks it is given, in the order given.
-fn decode_frames(frames: Receiver<Read>, decoded: SyncSender<Result<Decoded, StoreError>>) {
+fn decode_frames(
+    frames: Receiver<Read>,
+    decoded: SyncSender<Result<Decoded, StoreError>>,
+    check_only_through: u64,
+) {
     for read in frames {
         let (message, done) = match read {
-            Read::Frames(frames) => (decode_chunk(frames).map(Decoded::Commits), false),
+            Read::Frames(frames) => (
+                decode_chunk(frames, check_only_through).map(Decoded::Commits),
+                false,
+            ),
             Read::End(end) => (end.map(Decoded::End), true),
         };
         let failed = message.is_err();
@@ -176,20 +208,29 @@ fn decode_frames(frames: Receiver<Read>, decoded: SyncSender<Result<Decoded, Sto
     }
 }
 
-fn decode_chunk(frames: Vec<RawFrame>) -> Result<Vec<DecodedCommit>, StoreError> {
+fn decode_chunk(frames: Vec<RawFrame>, check_only_through: u64) -> Result<Vec<DecodedCommit>, StoreError> {
     let mut decoded = Vec::with_capacity(frames.iter().map(|f| f.commits.len()).sum());
     for frame in frames {
-        decode_frame(frame, &mut decoded)?;
+        decode_frame(frame, check_only_through, &mut decoded)?;
     }
     Ok(decoded)
 }
 
-fn decode_frame(frame: RawFrame, decoded: &mut Vec<DecodedCommit>) -> Result<(), StoreError> {
+fn decode_frame(
+    frame: RawFrame,
+    check_only_through: u64,
+    decoded: &mut Vec<DecodedCommit>,
+) -> Result<(), StoreError> {
     let mut position = frame.first_position;
     for commit in frame.commits {
         let mut events = Vec::with_capacity(commit.records.len());
         for (start, len) in commit.records {
-            let event = codec::decode(position, &frame.body[start..start + len])?;
+            let record = &frame.body[start..start + len];
+            let event = if position <= check_only_through {
+                DecodedRecord::Checked(codec::verify(position, record)?)
+            } else {
+                DecodedRecord::Event(codec::decode(position, record)?)
+            };
             let at = RecordAt {
                 offset: frame.body_offset + start as u64,
                 len: len as u32,

@@ -61,7 +61,7 @@ use o2c_core::store::{CommandRecord, EventIter, EventStore, StoreError, check_ba
 use o2c_core::{Commit, Head, RecordedEvent, StreamId};
 use uuid::Uuid;
 
-use decoder::LogEnd;
+use decoder::{DecodedRecord, LogEnd};
 use event_file::{EVENT_FILE, FrameBuilder};
 use flusher::Flusher;
 use index::{CommandAt, Index, RecordAt};
@@ -203,27 +203,41 @@ impl SledStore {
     }
 
     /// Reads the whole log, checking every record and link, and the head record; builds the
-    /// indexes; cuts off a torn last frame. Returns the head.
-    fn verify(&mut self, events: &Path, replay: &mut impl FnMut(&RecordedEvent)) -> Result<Head, StoreError> {
+    /// indexes; cuts off a torn last frame. Events after `held` are decoded and handed to
+    /// `replay`; records up to it are checked without decoding their payloads. Returns the
+    /// head and whether the log holds `held`.
+    fn verify(
+        &mut self,
+        events: &Path,
+        held: Head,
+        replay: &mut impl FnMut(&RecordedEvent),
+    ) -> Result<(Head, bool), StoreError> {
         let marker = self.stored_head()?;
         let mut chain = ChainVerifier::new();
         let mut index = Index::default();
-        let end = decoder::decode_log(events, |commit| {
+        let mut holds = held.position == 0;
+        let end = decoder::decode_log(events, held.position, |commit| {
             let first_position = chain.head().position + 1;
             let event_count = commit.events.len() as u32;
-            for (event, at) in commit.events {
-                chain.check(&event)?;
-                if event.command_id != commit.command_id {
+            for (record, at) in commit.events {
+                let link = record.link();
+                chain.check_link(&link)?;
+                if link.command_id != commit.command_id {
                     return Err(undecodable(
-                        event.position,
+                        link.position,
                         "the record belongs to another command".into(),
                     ));
                 }
-                if event.position == marker.position && event.hash != marker.hash {
-                    return Err(integrity(event.position, IntegrityProblem::HeadMismatch));
+                if link.position == marker.position && link.hash != marker.hash {
+                    return Err(integrity(link.position, IntegrityProblem::HeadMismatch));
                 }
-                index.push_event(event.head(), event.stream, at);
-                replay(&event);
+                if link.position == held.position {
+                    holds = link.head() == held;
+                }
+                index.push_event(link.head(), link.stream, at);
+                if let DecodedRecord::Event(event) = record {
+                    replay(&event);
+                }
             }
             index.push_command(
                 commit.command_id,
@@ -262,7 +276,7 @@ impl SledStore {
         };
         *self.tail.get_mut().unwrap_or_else(PoisonError::into_inner) = tail;
         *self.index.write().unwrap_or_else(PoisonError::into_inner) = index;
-        Ok(head)
+        Ok((head, holds))
     }
 
     fn index(&self) -> RwLockReadGuard<'_, Index> {
@@ -342,13 +356,29 @@ impl OpeningStore {
 
     /// Reads the whole log, checking every record and link and the head record, and hands
     /// every verified event, in order, to `replay`.
-    pub fn verify_and_replay(self, mut replay: impl FnMut(&RecordedEvent)) -> Result<SledStore, StoreError> {
+    pub fn verify_and_replay(self, replay: impl FnMut(&RecordedEvent)) -> Result<SledStore, StoreError> {
+        self.verify_and_replay_after(Head::default(), replay)
+            .map(|(store, _)| store)
+    }
+
+    /// Like [`OpeningStore::verify_and_replay`], for a caller that already holds the log
+    /// folded up to `held` (a book snapshot): every record is checked alike (frame, hash,
+    /// link, head record) and indexed, but only the events after `held` are decoded and
+    /// handed to `replay`; the payloads up to it are covered by their hashes and not
+    /// decoded. Also says whether the log holds `held` (the event at its position has its
+    /// hash); if not, what the caller holds is not this log's and it must fold the log
+    /// from the start ([`EventStore::read_log`]).
+    pub fn verify_and_replay_after(
+        self,
+        held: Head,
+        mut replay: impl FnMut(&RecordedEvent),
+    ) -> Result<(SledStore, bool), StoreError> {
         let Self {
             mut store,
             events,
             started,
         } = self;
-        let head = store.verify(&events, &mut replay)?;
+        let (head, holds) = store.verify(&events, held, &mut replay)?;
         if let Durability::Buffered { flush_every_ms } = store.durability {
             store.flusher = Some(Flusher::start(
                 Arc::clone(&store.file),
@@ -364,7 +394,7 @@ impl OpeningStore {
             elapsed_ms = started.elapsed().as_millis() as u64,
             "opened and verified o2c log"
         );
-        Ok(store)
+        Ok((store, holds))
     }
 }
 

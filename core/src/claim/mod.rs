@@ -186,7 +186,7 @@ pub struct ClaimMessage {
 }
 
 /// A claim's state.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Claim {
     /// The claim's id.
     pub id: ClaimId,

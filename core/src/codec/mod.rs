@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use uuid::Uuid;
 
-use crate::envelope::{Hash, HashInput, RecordedEvent, SCHEMA_VERSION};
+use crate::envelope::{Hash, HashInput, RecordLink, RecordedEvent, SCHEMA_VERSION};
 use crate::error::DomainError;
 use crate::event::Event;
 use crate::ids::ActorId;
@@ -189,17 +189,65 @@ pub fn decode(position: u64, bytes: &[u8]) -> Result<RecordedEvent, IntegrityErr
 
 /// [`decode`] by `serde_json` alone.
 fn decode_with_serde(position: u64, bytes: &[u8]) -> Result<RecordedEvent, IntegrityError> {
-    let record: StoredRecord<'_> = serde_json::from_slice(bytes).map_err(|e| IntegrityError {
-        position,
-        problem: IntegrityProblem::Undecodable(e.to_string()),
-    })?;
-    check(position, record)
+    check(position, read_with_serde(position, bytes)?)
 }
 
-/// Checks a record read at `position` and builds its event: the position it names, the
-/// hash of its contents, the actor id, the payload under its schema version and the
-/// payload's stream.
+/// Checks a stored record found at `position` as [`decode`] does, except that its payload
+/// is not decoded into an event: for records whose events the reader already holds folded
+/// (a book snapshot, see [`crate::snapshot`]). The hash covers the payload's text, so the
+/// record is still exactly as written.
+pub fn verify(position: u64, bytes: &[u8]) -> Result<RecordLink, IntegrityError> {
+    if let Some(record) = layout::read(bytes) {
+        if let Ok((link, _)) = check_envelope(position, &record) {
+            return Ok(link);
+        }
+    }
+    check_envelope(position, &read_with_serde(position, bytes)?).map(|(link, _)| link)
+}
+
+/// Reads a record by `serde_json` alone.
+fn read_with_serde(position: u64, bytes: &[u8]) -> Result<StoredRecord<'_>, IntegrityError> {
+    serde_json::from_slice(bytes).map_err(|e| IntegrityError {
+        position,
+        problem: IntegrityProblem::Undecodable(e.to_string()),
+    })
+}
+
+/// Checks a record read at `position` and builds its event: the envelope (below), then the
+/// payload under its schema version and the payload's stream.
 fn check(position: u64, record: StoredRecord<'_>) -> Result<RecordedEvent, IntegrityError> {
+    let fail = |problem| IntegrityError { position, problem };
+    let (_, actor) = check_envelope(position, &record)?;
+    let payload = decode_payload(record.payload).map_err(fail)?;
+    let event = RecordedEvent {
+        position: record.position,
+        stream: record.stream,
+        stream_version: record.stream_version,
+        event_id: record.event_id,
+        command_id: record.command_id,
+        actor,
+        business_time: record.business_time,
+        recorded_time: record.recorded_time,
+        correlation_id: record.correlation_id,
+        causation_id: record.causation_id,
+        schema_version: record.schema_version,
+        payload,
+        prev_hash: record.prev_hash,
+        hash: record.hash,
+    };
+    if event.payload.stream() != event.stream {
+        return Err(fail(IntegrityProblem::Undecodable(format!(
+            "payload belongs to stream {}, record says {}",
+            event.payload.stream(),
+            event.stream
+        ))));
+    }
+    Ok(event)
+}
+
+/// Checks a record's envelope: the position it names, the hash of its contents, the actor
+/// id and the schema version (one this build reads, never guessed at).
+fn check_envelope(position: u64, record: &StoredRecord<'_>) -> Result<(RecordLink, ActorId), IntegrityError> {
     let fail = |problem| IntegrityError { position, problem };
     if record.position != position {
         return Err(fail(IntegrityProblem::PositionGap {
@@ -227,49 +275,34 @@ fn check(position: u64, record: StoredRecord<'_>) -> Result<RecordedEvent, Integ
     }
     let actor =
         ActorId::new(&record.actor).map_err(|e| fail(IntegrityProblem::Undecodable(e.to_string())))?;
-    let payload = decode_payload(record.schema_version, record.payload).map_err(fail)?;
-    let event = RecordedEvent {
+    if record.schema_version > SCHEMA_VERSION || record.schema_version == 0 {
+        return Err(fail(IntegrityProblem::UnsupportedSchemaVersion(
+            record.schema_version,
+        )));
+    }
+    let link = RecordLink {
         position: record.position,
         stream: record.stream,
-        stream_version: record.stream_version,
-        event_id: record.event_id,
         command_id: record.command_id,
-        actor,
-        business_time: record.business_time,
-        recorded_time: record.recorded_time,
-        correlation_id: record.correlation_id,
-        causation_id: record.causation_id,
-        schema_version: record.schema_version,
-        payload,
         prev_hash: record.prev_hash,
         hash: record.hash,
     };
-    if event.payload.stream() != event.stream {
-        return Err(fail(IntegrityProblem::Undecodable(format!(
-            "payload belongs to stream {}, record says {}",
-            event.payload.stream(),
-            event.stream
-        ))));
-    }
-    Ok(event)
+    Ok((link, actor))
 }
 
-/// Decodes a payload written under `schema_version` into the current [`Event`] shape.
-fn decode_payload(schema_version: u32, payload: &str) -> Result<Event, IntegrityProblem> {
-    if schema_version > SCHEMA_VERSION || schema_version == 0 {
-        return Err(IntegrityProblem::UnsupportedSchemaVersion(schema_version));
-    }
-    // Versions 1 to 3 share one JSON shape (later versions only added defaulted fields):
+/// Decodes a payload of a supported schema version into the current [`Event`] shape.
+fn decode_payload(payload: &str) -> Result<Event, IntegrityProblem> {
+    // Versions 1 to 5 share one JSON shape (later versions only added defaulted fields):
     // nothing to upcast yet.
     serde_json::from_str(payload).map_err(|e| IntegrityProblem::Undecodable(e.to_string()))
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// Every stored fixture, one record per line, positions from 1 in each.
-    pub(super) const FIXTURES: [&str; 5] = [
+    pub(crate) const FIXTURES: [&str; 5] = [
         include_str!("../../../tests/fixtures/events-v1.jsonl"),
         include_str!("../../../tests/fixtures/events-v2.jsonl"),
         include_str!("../../../tests/fixtures/events-v3.jsonl"),
@@ -316,6 +349,29 @@ mod tests {
             }
         }
         assert_eq!(records, 408);
+    }
+
+    #[test]
+    fn checking_without_the_payload_reads_every_fixture_as_decoding_does() {
+        for fixture in FIXTURES {
+            for (line, position) in fixture.lines().zip(1u64..) {
+                let event = decode(position, line.as_bytes()).unwrap();
+                assert_eq!(verify(position, line.as_bytes()), Ok(event.link()));
+            }
+        }
+        let line = FIXTURES[4].lines().nth(2).unwrap();
+        let altered = line.replacen("\"payload\":{", "\"payload\":{ ", 1);
+        assert_eq!(
+            verify(3, altered.as_bytes()),
+            Err(IntegrityError {
+                position: 3,
+                problem: IntegrityProblem::HashMismatch
+            })
+        );
+        assert_eq!(
+            verify(4, line.as_bytes()).map_err(|e| e.problem),
+            Err(IntegrityProblem::PositionGap { found: 3 })
+        );
     }
 
     #[test]

@@ -137,7 +137,7 @@ pub struct Withheld {
 }
 
 /// A credit note's state.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreditNote {
     /// The credit note's id.
     pub id: CreditNoteId,

@@ -142,7 +142,7 @@ pub enum PaymentState {
 }
 
 /// An invoice's state.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Invoice {
     /// The invoice's id.
     pub id: InvoiceId,

@@ -174,7 +174,7 @@ pub enum HoldKind {
 }
 
 /// One line of an order with its running quantities.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderLine {
     /// Line number within the order.
     pub line: u32,
@@ -326,7 +326,7 @@ pub fn combined_discount(first: Decimal, second: Decimal) -> Decimal {
 }
 
 /// A sales order's state.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SalesOrder {
     /// The order's id.
     pub id: OrderId,

@@ -81,7 +81,7 @@ pub struct PaymentReceived {
 }
 
 /// One allocation of a payment.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Allocation {
     /// The invoice settled.
     pub invoice_id: InvoiceId,
@@ -94,7 +94,7 @@ pub struct Allocation {
 }
 
 /// A payment's state.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Payment {
     /// The payment's id.
     pub id: PaymentId,

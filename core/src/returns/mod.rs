@@ -145,7 +145,7 @@ pub enum ReturnStatus {
 
 /// What inspection decided for the received goods of a line, by outcome, in the order
 /// line's unit.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Inspected {
     /// Moved to stock: available again.
     pub restocked: Decimal,
@@ -165,7 +165,7 @@ impl Inspected {
 }
 
 /// One line of an authorisation: an order line, of one lot (or some serial numbers).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReturnLine {
     /// The order line.
     pub order_line: u32,
@@ -233,7 +233,7 @@ impl ReturnLine {
 }
 
 /// A return authorisation's state.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReturnAuthorisation {
     /// Its id.
     pub id: ReturnId,

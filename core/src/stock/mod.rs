@@ -60,7 +60,7 @@ impl Lot {
 }
 
 /// A quantity of one product at one location, of one lot (or untracked).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Quant {
     /// How much is there.
     pub quantity: Decimal,
@@ -94,7 +94,7 @@ pub struct StockMove {
 }
 
 /// Quantities of one product in one warehouse's stock locations.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StockLevel {
     /// Physically present.
     pub on_hand: Decimal,
@@ -113,7 +113,7 @@ impl StockLevel {
 const NO_LOT: &str = "";
 
 /// The stock of one product.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProductStock {
     /// Levels per warehouse (stock locations only); a warehouse that never held the
     /// product is absent.

@@ -10,12 +10,14 @@
 //! the log, so every later command is refused until the engine is reopened (which
 //! rebuilds the book from what the log really holds).
 
+mod book_file;
+mod opening;
 mod reports;
 mod saver;
 mod subscription;
 mod writer;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError, RwLock, RwLockReadGuard};
 
 use o2c_core::customer::Customer;
@@ -32,6 +34,7 @@ use o2c_core::{
 use o2c_projections::{PROJECTIONS_DIR, ProjectionError, ProjectionStore, Projections};
 use o2c_sled::{SledOptions, SledStore};
 
+pub use book_file::SNAPSHOT_FILE;
 use saver::Saver;
 pub use subscription::Subscription;
 use writer::{InFlight, Queue, Writer};
@@ -81,6 +84,10 @@ pub struct EngineOptions {
     /// keep the total written proportional to it); and when the engine closes. Lower
     /// means less to fold again after a crash, higher means less writing. Default 10,000.
     pub checkpoint_every: u64,
+    /// Store the book's snapshot when the engine closes and, on opening, resume the book
+    /// from it, folding only the events after it (every record of the log is checked
+    /// either way). `false` folds the whole log on every open. Default `true`.
+    pub book_snapshot: bool,
 }
 
 impl Default for EngineOptions {
@@ -89,6 +96,7 @@ impl Default for EngineOptions {
             store: SledOptions::default(),
             max_batch: 256,
             checkpoint_every: 10_000,
+            book_snapshot: true,
         }
     }
 }
@@ -122,6 +130,14 @@ impl Committed {
     }
 }
 
+/// What an engine on a data directory keeps beside the log.
+struct Beside {
+    projections: ProjectionStore,
+    dir: PathBuf,
+    /// The head of the book snapshot the engine was opened from, if it was.
+    resumed_from: Option<Head>,
+}
+
 struct Shared {
     store: Box<dyn EventStore>,
     state: RwLock<State>,
@@ -135,6 +151,10 @@ struct Shared {
     halted: OnceLock<String>,
     /// Stores the projections in the background (none in memory).
     saver: Mutex<Option<Saver>>,
+    /// The data directory, where the book's snapshot is stored on close (none in memory).
+    dir: Option<PathBuf>,
+    /// The head of the book snapshot the engine was opened from, if it was.
+    resumed_from: Option<Head>,
     /// Requests waiting for the writer.
     queue: Mutex<Queue>,
     /// Wakes a leader waiting for the append lock: a request arrived, or the lock is free.
@@ -165,8 +185,10 @@ impl Engine {
     }
 
     /// Opens (or creates) the engine's data directory with the default options:
-    /// every command is durable before `execute` returns. The whole log is verified and
-    /// replayed into the book; the stored projections resume from their checkpoints.
+    /// every command is durable before `execute` returns. The whole log is verified; the
+    /// book is rebuilt from it, or resumed from the snapshot stored when the engine last
+    /// closed (then only the events after it are folded); the stored projections resume
+    /// from their checkpoints.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, Error> {
         Self::open_with(path, EngineOptions::default())
     }
@@ -175,19 +197,18 @@ impl Engine {
     pub fn open_with(path: impl AsRef<Path>, options: impl Into<EngineOptions>) -> Result<Self, Error> {
         let options = options.into();
         let opening = SledStore::begin_open(path, options.store)?;
-        let projection_store = ProjectionStore::open(opening.dir().join(PROJECTIONS_DIR))?;
-        let mut projections = Projections::load(&projection_store, opening.recorded_head()?.position)?;
-        let mut book = Book::new();
-        // One pass: events at or before a projection's checkpoint fold only the book.
-        let store = opening.verify_and_replay(|event| {
-            book.apply(event);
-            projections.apply(event, &book);
-        })?;
-        let state = State { book, projections };
+        let dir = opening.dir().to_path_buf();
+        let projection_store = ProjectionStore::open(dir.join(PROJECTIONS_DIR))?;
+        let opened = opening::fold_log(opening, &dir, &projection_store, options.book_snapshot)?;
+        let beside = Beside {
+            projections: projection_store,
+            dir,
+            resumed_from: opened.resumed_from,
+        };
         Ok(Self::from_parts(
-            Box::new(store),
-            state,
-            Some(projection_store),
+            Box::new(opened.store),
+            opened.state,
+            Some(beside),
             options,
         ))
     }
@@ -213,9 +234,13 @@ impl Engine {
     fn from_parts(
         store: Box<dyn EventStore>,
         state: State,
-        projection_store: Option<ProjectionStore>,
+        beside: Option<Beside>,
         options: EngineOptions,
     ) -> Self {
+        let (projection_store, dir, resumed_from) = match beside {
+            Some(beside) => (Some(beside.projections), Some(beside.dir), beside.resumed_from),
+            None => (None, None, None),
+        };
         let head = state.book.head().position;
         let committed = Committed::default();
         committed.publish(head);
@@ -227,6 +252,8 @@ impl Engine {
                 in_flight: Mutex::new(InFlight::new()),
                 halted: OnceLock::new(),
                 saver: Mutex::new(projection_store.map(Saver::start)),
+                dir,
+                resumed_from,
                 state: RwLock::new(state),
                 queue: Mutex::new(Queue::default()),
                 arrived: Condvar::new(),
@@ -272,6 +299,12 @@ impl Engine {
     /// A copy of the whole current book.
     pub fn snapshot(&self) -> Book {
         self.state().book.clone()
+    }
+
+    /// The head of the book snapshot this engine was opened from (only the events after
+    /// it were folded), or `None` if the book was rebuilt from the whole log.
+    pub fn resumed_from(&self) -> Option<Head> {
+        self.shared.resumed_from
     }
 
     /// The log's head: position and hash of the last event.
@@ -341,8 +374,10 @@ impl Engine {
         Subscription::new(Arc::clone(&self.shared), from)
     }
 
-    /// Stores the projections with their checkpoint and flushes the store. The data
-    /// directory is released when the last clone of the engine is dropped.
+    /// Stores the projections with their checkpoint, flushes the store, and stores the
+    /// book's snapshot (see [`Engine::open`]; a snapshot that cannot be written is
+    /// reported, and the next open folds the whole log). The data directory is released
+    /// when the last clone of the engine is dropped.
     pub fn close(self) -> Result<(), Error> {
         // No batch is being decided or appended while both locks are held.
         let _writer = self.writer();
@@ -355,6 +390,12 @@ impl Engine {
             saver.save_now(&self.state().projections)?;
         }
         self.shared.store.flush()?;
+        let store_snapshot = self.shared.options.book_snapshot && self.shared.halted.get().is_none();
+        if let (Some(dir), true) = (&self.shared.dir, store_snapshot) {
+            if let Err(error) = book_file::save(dir, &self.state().book) {
+                tracing::warn!(%error, "storing the book snapshot failed");
+            }
+        }
         Ok(())
     }
 }
