@@ -78,13 +78,32 @@ impl Hash {
         }
         let mut out = [0u8; 32];
         for (slot, pair) in out.iter_mut().zip(bytes.chunks_exact(2)) {
-            let high = char::from(pair[0]).to_digit(16)?;
-            let low = char::from(pair[1]).to_digit(16)?;
-            *slot = u8::try_from(high * 16 + low).ok()?;
+            let (high, low) = (HEX_VALUE[usize::from(pair[0])], HEX_VALUE[usize::from(pair[1])]);
+            if high > 15 || low > 15 {
+                return None;
+            }
+            *slot = high << 4 | low;
         }
         Some(Hash(out))
     }
 }
+
+/// Each byte's value as a hexadecimal digit (either case), 255 for any other byte.
+const HEX_VALUE: [u8; 256] = {
+    let mut table = [255u8; 256];
+    let mut n = 0;
+    while n < 10 {
+        table[b'0' as usize + n] = n as u8;
+        n += 1;
+    }
+    let mut n = 0;
+    while n < 6 {
+        table[b'a' as usize + n] = 10 + n as u8;
+        table[b'A' as usize + n] = 10 + n as u8;
+        n += 1;
+    }
+    table
+};
 
 impl fmt::Display for Hash {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -419,6 +438,16 @@ mod tests {
         assert_eq!(Hash::from_hex(&h.to_hex()), Some(h));
         assert_eq!(Hash::from_hex("zz"), None);
         assert_eq!(Hash::from_hex(&"g".repeat(64)), None);
+        for c in (0u8..128).map(char::from) {
+            let text = format!("{c}1{}", "0".repeat(62));
+            let expected = c.to_digit(16).map(|d| {
+                let mut bytes = [0; 32];
+                bytes[0] = d as u8 * 16 + 1;
+                Hash(bytes)
+            });
+            assert_eq!(Hash::from_hex(&text), expected, "{c:?}");
+        }
+        assert_eq!(Hash::from_hex(&h.to_hex().to_uppercase()), Some(h));
     }
 
     #[test]

@@ -11,7 +11,13 @@
 //! escape or a control character, white space, fields in another order, anything
 //! unexpected gives `None`, and the caller reads the record with `serde_json` instead. For
 //! what it does read, each field is parsed by the same function `serde`'s implementation
-//! for that type uses, so both readers give the same fields.
+//! for that type uses, so both readers give the same fields; the two times are the one
+//! exception: the form the encoder writes (`2026-03-02T09:01:00.5Z`: four-digit year, `T`,
+//! one to nine digits of fraction, `Z`) is read digit by digit, and any other text by
+//! chrono's parser, which serde uses (a property test holds the two together; chrono's
+//! general parser was the largest single cost of reading an envelope).
+
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::StoredRecord;
 
@@ -33,8 +39,8 @@ pub(super) fn read(bytes: &[u8]) -> Option<StoredRecord<'_>> {
     let event_id = head.field(",\"event_id\":")?.text()?.parse().ok()?;
     let command_id = head.field(",\"command_id\":")?.text()?.parse().ok()?;
     let actor = head.field(",\"actor\":")?.text()?;
-    let business_time = head.field(",\"business_time\":")?.text()?.parse().ok()?;
-    let recorded_time = head.field(",\"recorded_time\":")?.text()?.parse().ok()?;
+    let business_time = time(head.field(",\"business_time\":")?.text()?)?;
+    let recorded_time = time(head.field(",\"recorded_time\":")?.text()?)?;
     let correlation_id = head.field(",\"correlation_id\":")?.text()?.parse().ok()?;
     let causation_id = head.field(",\"causation_id\":")?.text()?.parse().ok()?;
     let schema_version = u32::try_from(head.field(",\"schema_version\":")?.number()?).ok()?;
@@ -64,6 +70,46 @@ pub(super) fn read(bytes: &[u8]) -> Option<StoredRecord<'_>> {
         prev_hash,
         hash,
     })
+}
+
+/// A UTC time as serde reads it from `text`: the encoder's form digit by digit, anything
+/// else by chrono's parser.
+fn time(text: &str) -> Option<DateTime<Utc>> {
+    written_time(text).or_else(|| text.parse().ok())
+}
+
+/// `YYYY-MM-DDTHH:MM:SS[.F]Z` with one to nine digits F, and a valid date and time (a leap
+/// second is left to chrono); `None` for anything else.
+fn written_time(text: &str) -> Option<DateTime<Utc>> {
+    let bytes = text.as_bytes();
+    let (fixed, rest) = (bytes.get(..19)?, bytes.get(19..)?);
+    let digits = |from: usize, len: usize| -> Option<u32> {
+        fixed[from..from + len].iter().try_fold(0u32, |n, b| {
+            b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
+        })
+    };
+    let separators = [(4, b'-'), (7, b'-'), (10, b'T'), (13, b':'), (16, b':')];
+    if separators.iter().any(|&(at, byte)| fixed[at] != byte) {
+        return None;
+    }
+    let fraction = match rest {
+        [b'.', fraction @ .., b'Z'] if (1..=9).contains(&fraction.len()) => fraction,
+        [b'Z'] => &[][..],
+        _ => return None,
+    };
+    let mut nanos = 0u32;
+    for b in fraction {
+        nanos = nanos * 10 + u32::from(b.checked_sub(b'0').filter(|d| *d < 10)?);
+    }
+    nanos *= 10u32.pow(9 - fraction.len() as u32);
+    let seconds = digits(17, 2)?;
+    if seconds > 59 {
+        return None;
+    }
+    let year = i32::try_from(digits(0, 4)?).ok()?;
+    let date = NaiveDate::from_ymd_opt(year, digits(5, 2)?, digits(8, 2)?)?;
+    let time = date.and_hms_nano_opt(digits(11, 2)?, digits(14, 2)?, seconds, nanos)?;
+    Some(time.and_utc())
 }
 
 /// The text not read yet.
@@ -115,9 +161,11 @@ impl<'a> Cursor<'a> {
 mod tests {
     use proptest::prelude::*;
 
+    use chrono::{DateTime, SecondsFormat, Utc};
+
     use super::super::tests::FIXTURES;
     use super::super::{StoredRecord, decode, decode_with_serde, verify};
-    use super::read;
+    use super::{read, written_time};
 
     fn records() -> Vec<(u64, &'static str)> {
         FIXTURES
@@ -202,6 +250,39 @@ mod tests {
     }
 
     proptest! {
+        /// Every time the encoder can write (four-digit years) is read back digit by digit
+        /// as chrono reads it.
+        #[test]
+        fn written_times_are_read_as_chrono_reads_them(
+            seconds in -62_167_219_200i64..253_402_300_800,
+            nanos in prop_oneof![Just(0u32), 0u32..1_000_000_000],
+            format in prop::sample::select(vec![
+                SecondsFormat::AutoSi,
+                SecondsFormat::Secs,
+                SecondsFormat::Millis,
+                SecondsFormat::Micros,
+                SecondsFormat::Nanos,
+            ]),
+        ) {
+            let time = DateTime::<Utc>::from_timestamp(seconds, nanos).unwrap();
+            let text = time.to_rfc3339_opts(format, true);
+            let by_chrono: DateTime<Utc> = text.parse().unwrap();
+            prop_assert_eq!(written_time(&text), Some(by_chrono));
+        }
+
+        /// Any text of about that shape is read as chrono reads it, or left to chrono.
+        #[test]
+        fn time_like_texts_are_read_as_chrono_reads_them_or_left_to_it(
+            text in concat!(
+                "[0-9]{4}-(0[0-9]|1[0-3])-([0-2][0-9]|3[0-2])[Tt ]([01][0-9]|2[0-5]):[0-6][0-9]:",
+                "([0-5][0-9]|6[01])(\\.[0-9]{0,11})?[Zz]?",
+            ),
+        ) {
+            if let Some(time) = written_time(&text) {
+                prop_assert_eq!(Some(time), text.parse::<DateTime<Utc>>().ok());
+            }
+        }
+
         /// Whatever a record's bytes are, decoding gives what `serde_json` alone gives: the
         /// same event or the same error.
         #[test]
