@@ -369,6 +369,11 @@ fn nobody_who_changed_the_prices_may_approve_even_after_a_colleagues_later_chang
     );
     ok_as(&mut w.h, rep(), change_quantity(order_id, 1, "11", ""));
     assert_eq!(order(&w, order_id).last_changed_by, actor_id("rita"));
+    // Each changer once, in order (rita created the quotation and changed it again).
+    assert_eq!(
+        order(&w, order_id).price_changers,
+        [actor_id("mona"), actor_id("rita")]
+    );
     assert_eq!(
         refused_as(
             &mut w.h,

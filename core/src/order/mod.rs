@@ -19,8 +19,6 @@ pub mod quotation;
 pub mod reservation;
 pub mod substitution;
 
-use std::collections::BTreeSet;
-
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -354,9 +352,10 @@ pub struct SalesOrder {
     pub created_by: ActorId,
     /// Who last changed its lines, prices or discounts.
     pub last_changed_by: ActorId,
-    /// Everyone who created or changed its lines, prices or discounts: none of them may
-    /// approve its discounts.
-    pub price_changers: BTreeSet<ActorId>,
+    /// Everyone who created or changed its lines, prices or discounts, in order, each
+    /// once: none of them may approve its discounts. (A sorted vector, written as the set
+    /// it is: most orders have one or two, and a set's tree node kept room for eleven.)
+    pub price_changers: Vec<ActorId>,
     /// Who approved its discounts, if approved since the last price change.
     pub discount_approved_by: Option<ActorId>,
     /// What that approval covered; a reason that appears later needs a new approval.

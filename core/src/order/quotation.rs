@@ -659,7 +659,9 @@ pub(crate) fn unapproved_reasons(order: &SalesOrder, reasons: Vec<ApprovalReason
 /// Records a change of lines, prices or discounts: voids an approval.
 pub(crate) fn changed(order: &mut SalesOrder, actor: &ActorId) {
     order.last_changed_by = actor.clone();
-    order.price_changers.insert(actor.clone());
+    if let Err(at) = order.price_changers.binary_search(actor) {
+        order.price_changers.insert(at, actor.clone());
+    }
     order.discount_approved_by = None;
     order.approved_reasons.clear();
 }
@@ -687,7 +689,7 @@ pub(crate) fn apply(book: &mut Book, event: &Event, actor: &ActorId) {
                 valid_until: e.valid_until,
                 created_by: actor.clone(),
                 last_changed_by: actor.clone(),
-                price_changers: [actor.clone()].into(),
+                price_changers: vec![actor.clone()],
                 discount_approved_by: None,
                 approved_reasons: Vec::new(),
                 credit_hold: None,
