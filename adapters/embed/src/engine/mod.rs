@@ -376,8 +376,9 @@ impl Engine {
 
     /// Stores the projections with their checkpoint, flushes the store, and stores the
     /// book's snapshot (see [`Engine::open`]; a snapshot that cannot be written is
-    /// reported, and the next open folds the whole log). The data directory is released
-    /// when the last clone of the engine is dropped.
+    /// reported and the earlier one, if any, stays: the next open resumes from it or folds
+    /// the whole log). The data directory is released when the last clone of the engine
+    /// is dropped.
     pub fn close(self) -> Result<(), Error> {
         // No batch is being decided or appended while both locks are held.
         let _writer = self.writer();
@@ -390,8 +391,9 @@ impl Engine {
             saver.save_now(&self.state().projections)?;
         }
         self.shared.store.flush()?;
-        let store_snapshot = self.shared.options.book_snapshot && self.shared.halted.get().is_none();
-        if let (Some(dir), true) = (&self.shared.dir, store_snapshot) {
+        // After a failed append what the log holds is uncertain: no snapshot then.
+        let wanted = self.shared.options.book_snapshot && self.shared.halted.get().is_none();
+        if let Some(dir) = self.shared.dir.as_deref().filter(|_| wanted) {
             if let Err(error) = book_file::save(dir, &self.state().book) {
                 tracing::warn!(%error, "storing the book snapshot failed");
             }
