@@ -116,6 +116,15 @@ struct State {
     projections: Projections,
 }
 
+impl State {
+    /// Folds one event into the book, then into the projections (which read the book as
+    /// it stands after the event).
+    fn apply(&mut self, event: &RecordedEvent) {
+        self.book.apply(event);
+        self.projections.apply(event, &self.book);
+    }
+}
+
 /// The position up to which the log is durable and folded, for subscribers to wait on.
 #[derive(Default)]
 struct Committed {
@@ -225,8 +234,7 @@ impl Engine {
             let event = event?;
             event.verify_hash().map_err(StoreError::from)?;
             chain.check(&event).map_err(StoreError::from)?;
-            state.book.apply(&event);
-            state.projections.apply(&event, &state.book);
+            state.apply(&event);
         }
         Ok(Self::from_parts(store, state, None, EngineOptions::default()))
     }

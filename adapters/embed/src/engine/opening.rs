@@ -34,7 +34,7 @@ pub(super) fn fold_log(
     snapshots: bool,
 ) -> Result<Opened, Error> {
     let recorded_head = opening.recorded_head()?.position;
-    let mut projections = Projections::load(projection_store, recorded_head)?;
+    let projections = Projections::load(projection_store, recorded_head)?;
     let snapshot = snapshots.then(|| book_file::load(dir)).flatten().filter(|book| {
         let fits = book.head().position <= projections.checkpoint();
         if !fits {
@@ -47,15 +47,14 @@ pub(super) fn fold_log(
         fits
     });
     let held = snapshot.as_ref().map_or_else(Head::default, Book::head);
-    let mut book = snapshot.unwrap_or_default();
+    let mut state = State {
+        book: snapshot.unwrap_or_default(),
+        projections,
+    };
     // One pass: events at or before a projection's checkpoint fold only the book.
-    let (store, holds) = opening.verify_and_replay_after(held, |event| {
-        book.apply(event);
-        projections.apply(event, &book);
-    })?;
+    let (store, holds) = opening.verify_and_replay_after(held, |event| state.apply(event))?;
     if holds {
         let resumed_from = (held.position > 0).then_some(held);
-        let state = State { book, projections };
         return Ok(Opened {
             store,
             state,
@@ -71,9 +70,7 @@ pub(super) fn fold_log(
         projections: Projections::load(projection_store, recorded_head)?,
     };
     for event in store.read_log(1) {
-        let event = event?;
-        state.book.apply(&event);
-        state.projections.apply(&event, &state.book);
+        state.apply(&event?);
     }
     Ok(Opened {
         store,

@@ -400,10 +400,8 @@ impl Engine {
             Err(e) => return Answer::Failed(e.into()),
         };
         let mut state = self.state_mut();
-        let State { book, projections } = &mut *state;
         for sealed in &commit.events {
-            book.apply(&sealed.event);
-            projections.apply(&sealed.event, book);
+            state.apply(&sealed.event);
         }
         drop(state);
         self.in_flight().insert(command_id, commit.fingerprint);
