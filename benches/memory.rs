@@ -8,7 +8,9 @@
 //! verifies them, reads `VmRSS` again and reports the growth divided by the orders.
 //! In memory the figure holds the book, the projections and the in-memory log; on sled
 //! (`Durability::Buffered`, a temporary directory) the book, the projections and sled's
-//! page cache. `cargo bench --bench memory`.
+//! page cache. A third child runs the same on sled archiving each order once paid
+//! (`ArchiveOrder`): what stays per order is then the log's indexes and the ids the book
+//! keeps. `cargo bench --bench memory`.
 
 // Each bench uses part of the shared driver.
 #[allow(dead_code)]
@@ -49,7 +51,7 @@ fn parent() -> Result<(), WorkloadError> {
         return Ok(());
     }
     let me = std::env::current_exe()?;
-    for store in ["mem", "sled"] {
+    for store in ["mem", "sled", "sled-archived"] {
         let status = Command::new(&me).env("O2C_BENCH_MEMORY_CHILD", store).status()?;
         if !status.success() {
             return Err(format!("the {store} measurement failed ({status})").into());
@@ -62,7 +64,7 @@ fn measure(store: &str, orders: u64) -> Result<(), WorkloadError> {
     let dir = tempfile::tempdir()?;
     let engine = match store {
         "mem" => Engine::in_memory(),
-        "sled" => Engine::open_with(
+        "sled" | "sled-archived" => Engine::open_with(
             dir.path(),
             SledOptions {
                 durability: Durability::Buffered { flush_every_ms: 500 },
@@ -72,6 +74,11 @@ fn measure(store: &str, orders: u64) -> Result<(), WorkloadError> {
         other => return Err(format!("unknown store {other}").into()),
     };
     let workload = Workload::set_up(&engine)?;
+    let workload = if store == "sled-archived" {
+        workload.archiving()
+    } else {
+        workload
+    };
     let before = driver::resident_bytes()?;
     let started = Instant::now();
     workload.run_orders(&engine, 0, orders, 1, false)?;

@@ -8,7 +8,9 @@
 //! first shipment leaves a backorder; the delivered quantities are invoiced and paid;
 //! then the backorder ships, is invoiced and paid. The read side follows: fill rate, cycle
 //! times, backlog and credit holds from the live projections, and a subscriber catching up
-//! with the log. Finally the engine is closed, the data directory reopened and the log
+//! with the log. The order, settled, is archived: it leaves the in-memory book with its
+//! shipments, invoices and payments, its events staying in the log. Finally the engine is
+//! closed, the data directory reopened and the log
 //! replayed, and the rebuilt state and head hash are compared with the live ones; then
 //! reopened once more, resuming from the book's snapshot stored on close, to the same state.
 //!
@@ -24,6 +26,7 @@
 use std::error::Error;
 use std::path::{Path, PathBuf};
 
+use o2c::archive::ArchiveOrder;
 use o2c::chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
 use o2c::company::SetUpCompany;
 use o2c::customer::CustomerDetails;
@@ -39,8 +42,8 @@ use o2c::stock::ReceiveStock;
 use o2c::uuid::Uuid;
 use o2c::warehouse::RegisterWarehouse;
 use o2c::{
-    Actor, ActorId, Command, CommandContext, CompanyId, Engine, EngineOptions, InvoiceId, OrderId, Outcome,
-    Request, Role,
+    Actor, ActorId, Command, CommandContext, CompanyId, Engine, EngineOptions, Event, InvoiceId, OrderId,
+    Outcome, Request, Role,
 };
 
 /// Fixed ids for master data, so a second run on the same directory finds them.
@@ -521,6 +524,32 @@ pub fn run(data_dir: &Path) -> Result<OrderId, Box<dyn Error>> {
         feed.position()
     ));
     drop(feed);
+
+    // --- archival: the settled order leaves the in-memory book ------------------------------
+    let archival = walk.run(
+        "bea.billing",
+        walk.at(24, 10),
+        Uuid::new_v4(),
+        ArchiveOrder { order_id },
+    )?;
+    let archived = archival
+        .events
+        .iter()
+        .find_map(|e| match &e.payload {
+            Event::OrderArchived(a) => Some(a),
+            _ => None,
+        })
+        .ok_or("the archival recorded no OrderArchived")?;
+    if walk.engine.order(order_id).is_some() {
+        return Err("the archived order is still in the book".into());
+    }
+    walk.say(format!(
+        "the order is settled (shipped, invoiced and paid): archived with {} shipments, {} invoices and {} payments; \
+         the book no longer holds them, the log keeps their events",
+        archived.shipment_ids.len(),
+        archived.invoice_ids.len(),
+        archived.payment_ids.len()
+    ));
 
     // --- close, reopen, replay ------------------------------------------------------------
     let live_head = walk.engine.head();

@@ -199,6 +199,7 @@ impl Policy {
                     "ReturnPayment",
                     "RefundCustomerCredit",
                     "RunDunning",
+                    "ArchiveOrder",
                 ],
                 &[BillingClerk],
             ),

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use uuid::Uuid;
 
 use crate::access::Policy;
+use crate::archive::{self, Archived};
 use crate::claim::{self, Claim};
 use crate::collections;
 use crate::command::{Command, Request};
@@ -102,6 +103,8 @@ pub struct Book {
     pub(crate) documents: BTreeMap<DocumentId, Document>,
     /// The documents about each record (by the record's id), in the order attached.
     pub(crate) documents_by_record: BTreeMap<Uuid, Vec<DocumentId>>,
+    /// What is kept of archived orders (their documents have left the maps above).
+    pub(crate) archived: Archived,
     /// Every entity id in use and what it names (looked up, never walked: a hash map, as
     /// every creation inserts into it).
     #[serde(serialize_with = "in_key_order")]
@@ -235,6 +238,7 @@ impl Book {
             Command::ReopenClaim(c) => claim::handling::reopen(self, c, ctx),
             Command::RecordServiceLevelBreaches(c) => claim::service_level::record_breaches(self, c),
             Command::AttachDocument(c) => document::attach(self, c),
+            Command::ArchiveOrder(c) => archive::archive(self, c),
         }
     }
 
@@ -462,6 +466,7 @@ impl Book {
             Event::ClaimReopened(e) => claim::apply_reopened(self, e, actor, recorded.business_time),
             Event::ClaimServiceLevelBreached(e) => claim::service_level::apply_breached(self, e),
             Event::DocumentAttached(e) => document::apply_attached(self, e, actor, recorded.business_time),
+            Event::OrderArchived(e) => archive::apply_archived(self, e),
         }
         for (id, before) in touched.into_iter().zip(before) {
             let Some(order) = self.orders.get(&id) else {
@@ -908,17 +913,49 @@ impl Book {
     }
 
     pub(crate) fn require_order(&self, id: OrderId) -> Result<&SalesOrder, DomainError> {
-        self.order(id).ok_or(DomainError::UnknownOrder { order_id: id })
+        self.order(id)
+            .ok_or_else(|| self.missing(id.0, DomainError::UnknownOrder { order_id: id }))
+    }
+
+    pub(crate) fn require_shipment(&self, id: ShipmentId) -> Result<&Shipment, DomainError> {
+        self.shipment(id)
+            .ok_or_else(|| self.missing(id.0, DomainError::UnknownShipment { shipment_id: id }))
     }
 
     pub(crate) fn require_invoice(&self, id: InvoiceId) -> Result<&Invoice, DomainError> {
         self.invoice(id)
-            .ok_or(DomainError::UnknownInvoice { invoice_id: id })
+            .ok_or_else(|| self.missing(id.0, DomainError::UnknownInvoice { invoice_id: id }))
     }
 
     pub(crate) fn require_payment(&self, id: PaymentId) -> Result<&Payment, DomainError> {
         self.payment(id)
-            .ok_or(DomainError::UnknownPayment { payment_id: id })
+            .ok_or_else(|| self.missing(id.0, DomainError::UnknownPayment { payment_id: id }))
+    }
+
+    /// The error for a document not in the book: archived, or else `unknown`.
+    fn missing(&self, id: Uuid, unknown: DomainError) -> DomainError {
+        match self.ids.get(&id) {
+            Some(&kind) if self.is_archived(id) => DomainError::Archived { kind, id },
+            _ => unknown,
+        }
+    }
+
+    /// True when the id names an order, shipment, operation, invoice or payment that was
+    /// archived (its id stays taken; the document is no longer in the book).
+    pub fn is_archived(&self, id: Uuid) -> bool {
+        match self.ids.get(&id) {
+            Some(EntityKind::Order) => !self.orders.contains_key(&OrderId(id)),
+            Some(EntityKind::Shipment) => !self.shipments.contains_key(&ShipmentId(id)),
+            Some(EntityKind::Operation) => !self.operations.contains_key(&OperationId(id)),
+            Some(EntityKind::Invoice) => !self.invoices.contains_key(&InvoiceId(id)),
+            Some(EntityKind::Payment) => !self.payments.contains_key(&PaymentId(id)),
+            _ => false,
+        }
+    }
+
+    /// What the book keeps of archived orders.
+    pub fn archived(&self) -> &Archived {
+        &self.archived
     }
 
     /// A tax.

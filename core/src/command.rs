@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::archive::ArchiveOrder;
 use crate::claim::{
     AskCustomer, CloseClaim, OpenClaim, RecordCustomerReply, RecordServiceLevelBreaches, ReopenClaim,
     ResolveClaim, RespondToClaim,
@@ -160,6 +161,8 @@ commands!(
     ReopenClaim,
     RecordServiceLevelBreaches,
     AttachDocument,
+    // Archival.
+    ArchiveOrder,
 );
 
 /// A command with its context: what the engine executes.

@@ -197,11 +197,7 @@ pub(crate) fn subject_customer(book: &Book, about: &DocumentSubject) -> Result<C
     Ok(match *about {
         DocumentSubject::Customer { customer_id } => book.require_customer(customer_id)?.id,
         DocumentSubject::Order { order_id } => book.require_order(order_id)?.customer_id,
-        DocumentSubject::Shipment { shipment_id } => {
-            book.shipment(shipment_id)
-                .ok_or(DomainError::UnknownShipment { shipment_id })?
-                .customer_id
-        }
+        DocumentSubject::Shipment { shipment_id } => book.require_shipment(shipment_id)?.customer_id,
         DocumentSubject::Invoice { invoice_id } => book.require_invoice(invoice_id)?.customer_id,
         DocumentSubject::Return { return_id } => crate::claim::handling::return_customer(book, return_id)?,
         DocumentSubject::Claim { claim_id } => book.require_claim(claim_id)?.customer_id,

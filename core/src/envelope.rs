@@ -32,7 +32,7 @@ use crate::stream::{STREAM_TEXT_MAX, StreamId};
 /// The schema version written on new events. Versions 2 and 3 added fields to existing
 /// events (all with defaults) and new events; older payloads decode into the current
 /// shapes unchanged (see the table in [`crate::codec`]).
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// A SHA-256 digest.
 #[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]

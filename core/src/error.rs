@@ -9,6 +9,7 @@ use chrono::{DateTime, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::access::Role;
+use crate::archive::Unsettled;
 use crate::claim::{ClaimPriority, ClaimStatus, ClaimType};
 use crate::customer::CustomerStatusChange;
 use crate::document::{DocumentKind, DocumentSubject};
@@ -1458,5 +1459,24 @@ pub enum DomainError {
         field: &'static str,
         /// The hours given.
         hours: u32,
+    },
+
+    // --- archival ----------------------------------------------------------------------
+    /// The command names a document that was archived: it is in the log, no longer in the
+    /// book, and nothing more may happen to it.
+    #[error("{kind} {id} is archived")]
+    Archived {
+        /// What the document is.
+        kind: EntityKind,
+        /// Its id.
+        id: Uuid,
+    },
+    /// The order cannot be archived yet.
+    #[error("order {order_id} is not settled: {reason}")]
+    OrderNotSettled {
+        /// The order.
+        order_id: OrderId,
+        /// What is still open.
+        reason: Unsettled,
     },
 }

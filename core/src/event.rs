@@ -8,6 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::archive::OrderArchived;
 use crate::claim::{
     ClaimClosed, ClaimCustomerAsked, ClaimCustomerReplied, ClaimOpened, ClaimReopened, ClaimResolved,
     ClaimResponded, ClaimServiceLevelBreached,
@@ -162,6 +163,8 @@ events!(
     ClaimReopened => Claim(claim_id),
     ClaimServiceLevelBreached => Claim(claim_id),
     DocumentAttached => Document(document_id),
+    // Archival.
+    OrderArchived => Order(order_id),
 );
 
 impl Event {

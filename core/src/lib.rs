@@ -48,6 +48,7 @@
 //! ```
 
 pub mod access;
+pub mod archive;
 pub mod book;
 pub mod claim;
 pub mod codec;

@@ -264,11 +264,7 @@ pub(crate) fn ship(book: &Book, cmd: &ShipOrder) -> Result<Vec<Event>, DomainErr
 
 pub(crate) fn confirm_delivery(book: &Book, cmd: &ConfirmDelivery) -> Result<Vec<Event>, DomainError> {
     book.require_company()?;
-    let shipment = book
-        .shipment(cmd.shipment_id)
-        .ok_or(DomainError::UnknownShipment {
-            shipment_id: cmd.shipment_id,
-        })?;
+    let shipment = book.require_shipment(cmd.shipment_id)?;
     if shipment.proof.is_some() {
         return Err(DomainError::DeliveryAlreadyConfirmed {
             shipment_id: shipment.id,
@@ -349,7 +345,7 @@ pub(crate) fn apply_confirmed(book: &mut Book, e: &DeliveryConfirmed) {
 }
 
 /// Where a lot (or serial number) of a product went: each shipment that carried it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LotDelivery {
     /// The shipment.
     pub shipment_id: ShipmentId,
@@ -361,9 +357,11 @@ pub struct LotDelivery {
     pub quantity: Decimal,
 }
 
-/// Every shipment that carried a lot or serial number of a product.
+/// Every shipment that carried a lot or serial number of a product, archived ones
+/// included, by shipment id.
 pub fn lot_deliveries(book: &Book, product: crate::ids::ProductId, lot: &str) -> Vec<LotDelivery> {
-    book.shipments()
+    let mut deliveries: Vec<LotDelivery> = book
+        .shipments()
         .filter_map(|s| {
             let quantity: Decimal = s
                 .moves
@@ -378,5 +376,8 @@ pub fn lot_deliveries(book: &Book, product: crate::ids::ProductId, lot: &str) ->
                 quantity,
             })
         })
-        .collect()
+        .collect();
+    deliveries.extend(book.archived().lot_deliveries(product, lot).iter().cloned());
+    deliveries.sort_by_key(|d| d.shipment_id);
+    deliveries
 }

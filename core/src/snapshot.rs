@@ -27,7 +27,7 @@ use crate::error::DomainError;
 
 /// The snapshot format this build writes and reads. Raise it whenever the book's fields
 /// or its folding change; `the_format_is_pinned_to_the_folded_fixtures` says when.
-pub const SNAPSHOT_FORMAT: u32 = 1;
+pub const SNAPSHOT_FORMAT: u32 = 2;
 
 const MAGIC: &[u8; 17] = b"o2c-book-snapshot";
 const HEADER_LEN: usize = MAGIC.len() + 4 + 8 + 32 + 32;
@@ -170,8 +170,8 @@ mod tests {
         assert_eq!(
             (SNAPSHOT_FORMAT, digest.as_str()),
             (
-                1,
-                "036d7c4325a469dab79882b647bf3bd1c8b73b8043723d09908d748791377e63"
+                2,
+                "e60cef4f85cc30bd045aceab2eec08a9604ee81aceefa0dca247a65e1a856bd3"
             )
         );
     }

@@ -24,6 +24,7 @@
 use std::error::Error;
 use std::time::{Duration, Instant};
 
+use o2c::archive::ArchiveOrder;
 use o2c::chrono::{DateTime, TimeZone, Utc};
 use o2c::company::SetUpCompany;
 use o2c::customer::{CustomerDetails, RegisterCustomer, SetCreditLimit};
@@ -74,11 +75,13 @@ pub enum Step {
     Payment,
     /// `AllocatePayment` to the invoice.
     Allocate,
+    /// `ArchiveOrder`, only when the workload archives each order once paid.
+    Archive,
 }
 
 impl Step {
     /// Every step, in order.
-    pub const ALL: [Step; 8] = [
+    pub const ALL: [Step; 9] = [
         Step::Quotation,
         Step::Confirm,
         Step::Reserve,
@@ -87,6 +90,7 @@ impl Step {
         Step::Post,
         Step::Payment,
         Step::Allocate,
+        Step::Archive,
     ];
 
     /// The command's name.
@@ -100,6 +104,7 @@ impl Step {
             Step::Post => "PostInvoice",
             Step::Payment => "ReceivePayment",
             Step::Allocate => "AllocatePayment",
+            Step::Archive => "ArchiveOrder",
         }
     }
 
@@ -112,7 +117,7 @@ impl Step {
 #[derive(Clone, Debug, Default)]
 pub struct Recorder {
     /// Per step: commands run and their summed latency.
-    pub steps: [(u64, Duration); 8],
+    pub steps: [(u64, Duration); 9],
     /// Every command's latency in nanoseconds, when `keep_latencies` is set.
     pub latencies: Vec<u64>,
     /// Whether to keep every latency (memory grows with the run).
@@ -187,6 +192,8 @@ pub struct Workload {
     sales: Actor,
     warehouse_operator: Actor,
     billing: Actor,
+    /// Whether each order is archived once paid.
+    archive: bool,
 }
 
 impl Workload {
@@ -211,6 +218,7 @@ impl Workload {
             sales: actor("sam.sales", Role::SalesRep)?,
             warehouse_operator: actor("wes.warehouse", Role::WarehouseOperator)?,
             billing: actor("bea.billing", Role::BillingClerk)?,
+            archive: false,
         };
         let admin = actor("ada.admin", Role::Admin)?;
         let credit = actor("cora.credit", Role::CreditController)?;
@@ -444,7 +452,33 @@ impl Workload {
             installment: None,
         };
         self.run(engine, recorder, Step::Allocate, k, &self.billing, allocation)?;
+        if self.archive {
+            let archived = self.run(
+                engine,
+                recorder,
+                Step::Archive,
+                k,
+                &self.billing,
+                ArchiveOrder { order_id },
+            )?;
+            let with_its_documents = archived.events.iter().any(|e| {
+                matches!(&e.payload, Event::OrderArchived(a)
+                    if a.invoice_ids == [invoice_id] && a.payment_ids == [payment_id])
+            });
+            if !with_its_documents {
+                return Err(format!("order {k}: not archived with its invoice and payment").into());
+            }
+        }
         Ok(())
+    }
+
+    /// The same workload, archiving each order (with its shipment, invoice and payment)
+    /// once it is paid: a ninth command per order.
+    pub fn archiving(self) -> Self {
+        Self {
+            archive: true,
+            ..self
+        }
     }
 
     /// Runs orders `first..first + count` on `submitters` threads sharing `engine`: thread
@@ -490,9 +524,9 @@ impl Workload {
         Ok((merged, elapsed))
     }
 
-    /// Checks what orders `0..orders` must have left: every invoice paid, nothing
-    /// reserved, and on hand = initial − shipped for every product. Returns a sentence
-    /// saying what was verified.
+    /// Checks what orders `0..orders` must have left: every invoice paid (or archived:
+    /// only a paid invoice is), nothing reserved, and on hand = initial − shipped for
+    /// every product. Returns a sentence saying what was verified.
     pub fn verify(&self, engine: &Engine, orders: u64) -> Result<String, WorkloadError> {
         let mut shipped = [0i64; PRODUCTS];
         for k in 0..orders {
@@ -503,6 +537,9 @@ impl Workload {
         engine.read(|book| -> Result<(), WorkloadError> {
             for k in 0..orders {
                 let invoice_id: InvoiceId = id(4, k, 2).into();
+                if self.archive && book.is_archived(invoice_id.0) {
+                    continue;
+                }
                 let invoice = book
                     .invoice(invoice_id)
                     .ok_or_else(|| format!("order {k}: invoice missing"))?;
@@ -523,8 +560,9 @@ impl Workload {
             }
             Ok(())
         })?;
+        let paid = if self.archive { "paid and archived" } else { "paid" };
         Ok(format!(
-            "verified: all {orders} invoices paid; on hand = {INITIAL_STOCK} - shipped, nothing reserved, for all {PRODUCTS} products"
+            "verified: all {orders} invoices {paid}; on hand = {INITIAL_STOCK} - shipped, nothing reserved, for all {PRODUCTS} products"
         ))
     }
 }

@@ -6,6 +6,7 @@
 //! cargo run --release --example workload -- --orders 2000 --store sled --submitters 1
 //! cargo run --release --example workload -- --orders 20000 --store sled --submitters 64
 //! cargo run --release --example workload -- --orders 20000 --store sled --durability buffered
+//! cargo run --release --example workload -- --orders 20000 --store sled --durability buffered --archive
 //! ```
 //!
 //! The flow and its set-up are in `driver.rs` (shared with the benches). The table gives
@@ -74,6 +75,10 @@ struct Args {
     /// Write + fsync rounds of the disk probe.
     #[arg(long, default_value_t = 200)]
     fsync_rounds: u32,
+    /// Archive each order once paid (`ArchiveOrder`, a ninth command per order): the
+    /// order, its shipment, invoice and payment leave the in-memory book.
+    #[arg(long)]
+    archive: bool,
 }
 
 fn main() -> Result<(), WorkloadError> {
@@ -105,6 +110,11 @@ fn main() -> Result<(), WorkloadError> {
     };
     let set_up_started = std::time::Instant::now();
     let workload = Workload::set_up(&engine)?;
+    let workload = if args.archive {
+        workload.archiving()
+    } else {
+        workload
+    };
     let set_up = set_up_started.elapsed();
     let head_before = engine.head().position;
     let probe_dir = match args.store {

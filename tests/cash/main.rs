@@ -7,8 +7,8 @@
 //! a limit); customer credit (applied to another invoice, refunded); payments (automatic
 //! allocation oldest due first, overpayment and refund, one installment); early-payment
 //! discounts and their basis; exchange differences in euros; write-offs within the
-//! company's tolerance; payments returned by the bank; dunning levels; and the customer
-//! statement.
+//! company's tolerance; payments returned by the bank; dunning levels; the customer
+//! statement; and archiving settled orders.
 
 // A test crate: unwrapping is how a step says "this must succeed".
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -18,6 +18,7 @@ mod support;
 
 mod common;
 
+mod archival;
 mod credit_notes;
 mod customer_credit;
 mod discounts;

@@ -49,13 +49,13 @@ impl Subject {
         }
     }
 
-    /// Adds the payments allocated to `invoices` (ids).
+    /// Adds the payments in the book allocated to `invoices` (ids).
     fn with_payments_of(mut self, book: &Book, invoices: &BTreeSet<Uuid>) -> Self {
-        self.payments = book
-            .payments()
-            .filter(|p| p.allocations.iter().any(|a| invoices.contains(&a.invoice_id.0)))
-            .map(|p| p.id.0)
-            .collect();
+        self.payments.extend(
+            book.payments()
+                .filter(|p| p.allocations.iter().any(|a| invoices.contains(&a.invoice_id.0)))
+                .map(|p| p.id.0),
+        );
         self
     }
 }
@@ -66,7 +66,7 @@ pub fn run(dir: &Path, entity: &str, out: &mut dyn Write) -> Result<(), Failure>
     let engine = data::open_engine(dir)?;
     let events = engine.events(1, usize::MAX)?;
     engine.read(|book| {
-        let subject = resolve(book, entity.trim())?;
+        let subject = resolve(book, &events, entity.trim())?;
         let needles: Vec<String> = subject
             .ids
             .iter()
@@ -79,7 +79,7 @@ pub fn run(dir: &Path, entity: &str, out: &mut dyn Write) -> Result<(), Failure>
             ("record", Align::Left),
             ("what happened", Align::Left),
         ]);
-        let names = Names::new(book);
+        let names = Names::with_log(book, &events);
         for event in &events {
             if !concerns(event, &subject, &needles)? {
                 continue;
@@ -122,16 +122,24 @@ fn concerns(event: &RecordedEvent, subject: &Subject, needles: &[String]) -> Res
 }
 
 /// Finds what `text` names.
-fn resolve(book: &Book, text: &str) -> Result<Subject, Failure> {
+fn resolve(book: &Book, events: &[RecordedEvent], text: &str) -> Result<Subject, Failure> {
     let id = match Uuid::try_parse(text) {
         Ok(id) => Some(id),
         Err(_) => text.parse::<StreamId>().ok().map(|stream| stream.id),
     };
     if let Some(id) = id {
-        return Ok(by_id(book, id));
+        return Ok(by_id(book, events, id));
     }
     if let Some(invoice) = book.invoices().find(|i| i.number.as_deref() == Some(text)) {
         return Ok(invoice_subject(book, invoice));
+    }
+    // An archived invoice: its number is in the log.
+    let posted = events.iter().find_map(|e| match &e.payload {
+        Event::InvoicePosted(p) if p.number == text => Some(p.invoice_id.0),
+        _ => None,
+    });
+    if let Some(id) = posted {
+        return Ok(by_id(book, events, id));
     }
     if let Some(note) = book.credit_notes().find(|c| c.number == text) {
         return Ok(credit_note_subject(book, note));
@@ -142,7 +150,7 @@ fn resolve(book: &Book, text: &str) -> Result<Subject, Failure> {
     )))
 }
 
-fn by_id(book: &Book, id: Uuid) -> Subject {
+fn by_id(book: &Book, events: &[RecordedEvent], id: Uuid) -> Subject {
     let names = Names::new(book);
     let one = |title: String| Subject::one(title, id);
     if let Some(order) = book.order(OrderId(id)) {
@@ -217,7 +225,70 @@ fn by_id(book: &Book, id: Uuid) -> Subject {
     if let Some(warehouse) = book.warehouse(WarehouseId(id)) {
         return one(format!("Warehouse {} ({})", warehouse.code, warehouse.name));
     }
+    if book.is_archived(id) {
+        // No longer in the book: its events (and those naming it) are still in the log.
+        return archived_subject(book, events, id).unwrap_or_else(|| one(format!("Archived record {id}")));
+    }
     one(format!("Record {id}"))
+}
+
+/// An archived order (with its shipments, its invoices and the payments settling them) or
+/// an archived invoice, read from the log: the archival event names what left with it.
+fn archived_subject(book: &Book, events: &[RecordedEvent], id: Uuid) -> Option<Subject> {
+    let names = Names::new(book);
+    let (archival, archived) = events.iter().find_map(|event| match &event.payload {
+        Event::OrderArchived(e) if e.order_id.0 == id || e.invoice_ids.iter().any(|i| i.0 == id) => {
+            Some((event, e))
+        }
+        _ => None,
+    })?;
+    let on = archival.business_time.date_naive();
+    if archived.order_id.0 != id {
+        let number = events.iter().find_map(|e| match &e.payload {
+            Event::InvoicePosted(p) if p.invoice_id.0 == id => Some(p.number.clone()),
+            _ => None,
+        });
+        let title = format!(
+            "Invoice {} ({id}) for {}: archived on {on} with order {}",
+            number.unwrap_or_else(|| "(never posted)".into()),
+            names.customer(archived.customer_id),
+            short(archived.order_id.0)
+        );
+        let invoices = BTreeSet::from([id]);
+        let mut subject = Subject::one(title, id);
+        subject.payments = allocated_to(events, &invoices);
+        return Some(subject);
+    }
+    // Its invoices: those archived with it, and any other it is on (one of several orders).
+    let mut invoices: BTreeSet<Uuid> = archived.invoice_ids.iter().map(|i| i.0).collect();
+    invoices.extend(events.iter().filter_map(|e| match &e.payload {
+        Event::InvoiceCreated(c) if c.order_id.0 == id || c.additional_orders.iter().any(|o| o.0 == id) => {
+            Some(c.invoice_id.0)
+        }
+        _ => None,
+    }));
+    let mut ids = BTreeSet::from([id]);
+    ids.extend(archived.shipment_ids.iter().map(|s| s.0));
+    ids.extend(invoices.iter().copied());
+    Some(Subject {
+        title: format!(
+            "Order {id} for {}: archived on {on}",
+            names.customer(archived.customer_id)
+        ),
+        ids,
+        payments: allocated_to(events, &invoices),
+    })
+}
+
+/// The payments the log allocated to any of `invoices` (in the book or archived).
+fn allocated_to(events: &[RecordedEvent], invoices: &BTreeSet<Uuid>) -> BTreeSet<Uuid> {
+    events
+        .iter()
+        .filter_map(|e| match &e.payload {
+            Event::PaymentAllocated(a) if invoices.contains(&a.invoice_id.0) => Some(a.payment_id.0),
+            _ => None,
+        })
+        .collect()
 }
 
 /// An order, its shipments and its invoices.

@@ -16,12 +16,14 @@ mod master;
 mod returns;
 mod sales;
 
+use std::collections::HashMap;
+
 use o2c::order::LineQuantity;
 use o2c::rust_decimal::Decimal;
 use o2c::uuid::Uuid;
 use o2c::{
     Book, CreditNoteId, CurrencyCode, CustomerId, Event, InvoiceId, LocationId, Money, OrderId, PaymentId,
-    PriceListId, ProductId, TaxId, WarehouseId,
+    PriceListId, ProductId, RecordedEvent, TaxId, WarehouseId,
 };
 
 use crate::format;
@@ -114,6 +116,7 @@ pub fn line(event: &Event, names: &Names<'_>) -> String {
         Event::ClaimReopened(e) => claims::claim_reopened(e),
         Event::ClaimServiceLevelBreached(e) => claims::claim_service_level_breached(e),
         Event::DocumentAttached(e) => claims::document_attached(e, names),
+        Event::OrderArchived(e) => sales::order_archived(e, names),
     }
 }
 
@@ -129,12 +132,34 @@ pub fn short(id: Uuid) -> String {
 /// short id.
 pub struct Names<'a> {
     book: &'a Book,
+    /// What the log says of the invoices and payments archived out of the book: the
+    /// numbers the invoices were posted with, the references the payments came with.
+    archived: HashMap<Uuid, String>,
 }
 
 impl<'a> Names<'a> {
     /// Names from `book`.
     pub fn new(book: &'a Book) -> Self {
-        Self { book }
+        Self {
+            book,
+            archived: HashMap::new(),
+        }
+    }
+
+    /// Names from `book`, and from `log` (the events folded into it) for the invoices
+    /// archived out of it.
+    pub fn with_log(book: &'a Book, log: &[RecordedEvent]) -> Self {
+        let archived = log
+            .iter()
+            .filter_map(|e| match &e.payload {
+                Event::InvoicePosted(p) => Some((p.invoice_id.0, &p.number)),
+                Event::PaymentReceived(p) => Some((p.payment_id.0, &p.reference)),
+                _ => None,
+            })
+            .filter(|(id, _)| book.is_archived(*id))
+            .map(|(id, text)| (id, text.clone()))
+            .collect();
+        Self { book, archived }
     }
 
     /// A product's SKU.
@@ -194,6 +219,10 @@ impl<'a> Names<'a> {
     pub fn invoice(&self, id: InvoiceId) -> String {
         match self.book.invoice(id).and_then(|i| i.number.clone()) {
             Some(number) => number,
+            None if self.book.is_archived(id.0) => match self.archived.get(&id.0) {
+                Some(number) => number.clone(),
+                None => format!("{} (archived)", short(id.0)),
+            },
             None => format!("{} (unposted)", short(id.0)),
         }
     }
@@ -222,8 +251,12 @@ impl<'a> Names<'a> {
 
     /// A payment: its reference, or its short id.
     pub fn payment(&self, id: PaymentId) -> String {
-        match self.book.payment(id) {
-            Some(payment) if !payment.reference.is_empty() => format!("payment \"{}\"", payment.reference),
+        let reference = match self.book.payment(id) {
+            Some(payment) => Some(&payment.reference),
+            None => self.archived.get(&id.0),
+        };
+        match reference {
+            Some(reference) if !reference.is_empty() => format!("payment \"{reference}\""),
             _ => format!("payment {}", short(id.0)),
         }
     }
@@ -325,12 +358,12 @@ mod tests {
 
     use super::*;
 
-    /// The stored log of schema version 5: every kind of event at least once.
-    const V5: &str = include_str!("../../../tests/fixtures/events-v5.jsonl");
+    /// The stored log of schema version 6: every kind of event at least once.
+    const V6: &str = include_str!("../../../tests/fixtures/events-v6.jsonl");
 
     #[test]
     fn every_kind_of_event_reads_as_a_business_sentence() {
-        let events: Vec<o2c::RecordedEvent> = V5
+        let events: Vec<o2c::RecordedEvent> = V6
             .lines()
             .zip(1u64..)
             .map(|(line, position)| o2c::codec::decode(position, line.as_bytes()).unwrap())

@@ -77,8 +77,8 @@ pub use o2c_core::{
     order, payment, payment_term, picking, pricing, product, shipment, stock, store, stream, tax, unit,
     warehouse,
 };
+pub use o2c_core::{archive, claim, document};
 pub use o2c_core::{chrono, rust_decimal, uuid};
-pub use o2c_core::{claim, document};
 /// The read models, whole.
 pub use o2c_projections as projections;
 pub use o2c_sled::{Durability, SledOptions, SledStore};

@@ -149,6 +149,15 @@ impl Projection for CycleTimes {
             Event::OrderCancelled(e) => {
                 self.confirmed.remove(&e.order_id);
             }
+            // An archived order's cycles can no longer end (a closed order's confirmation
+            // never reaches "shipped"): they need not be remembered.
+            Event::OrderArchived(e) => {
+                self.confirmed.remove(&e.order_id);
+                self.shipments.remove(&e.order_id);
+                for invoice_id in &e.invoice_ids {
+                    self.invoices.remove(invoice_id);
+                }
+            }
             Event::ShipmentDispatched(e) => {
                 if let (Some(shipment), Some(order)) = (book.shipment(e.shipment_id), book.order(e.order_id))
                 {

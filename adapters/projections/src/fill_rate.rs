@@ -167,8 +167,14 @@ impl Projection for FillRate {
     const NAME: &'static str = "fill_rate";
 
     fn apply(&mut self, event: &RecordedEvent, book: &Book) {
-        let Event::ShipmentDispatched(e) = &event.payload else {
-            return;
+        let e = match &event.payload {
+            Event::ShipmentDispatched(e) => e,
+            // Nothing more can ship on an archived order: it need not be remembered.
+            Event::OrderArchived(e) => {
+                self.shipped.remove(&e.order_id);
+                return;
+            }
+            _ => return,
         };
         if self.shipped.contains(&e.order_id) {
             return;

@@ -30,7 +30,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
-use o2c_core::{Book, CustomerId, OrderId, ProductId, RecordedEvent};
+use o2c_core::{Book, CustomerId, Event, OrderId, ProductId, RecordedEvent};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -159,6 +159,18 @@ impl Projection for OnTime {
     const NAME: &'static str = "on_time";
 
     fn apply(&mut self, event: &RecordedEvent, book: &Book) {
+        if let Event::OrderArchived(e) = &event.payload {
+            // Nothing more can ship on an archived order: its lines need not be remembered.
+            let lines: Vec<_> = self
+                .counted
+                .range((e.order_id, 0)..=(e.order_id, u32::MAX))
+                .copied()
+                .collect();
+            for line in lines {
+                self.counted.remove(&line);
+            }
+            return;
+        }
         let date = event.business_time.date_naive();
         for order_id in book.orders_touched(&event.payload) {
             let Some(order) = book.order(order_id) else {

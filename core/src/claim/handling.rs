@@ -256,9 +256,7 @@ fn check_subject(book: &Book, customer_id: CustomerId, about: &ClaimSubject) -> 
         owned_by(customer_id, EntityKind::Order, order.id.0, order.customer_id)?;
     }
     if let Some(shipment_id) = about.shipment_id {
-        let shipment = book
-            .shipment(shipment_id)
-            .ok_or(DomainError::UnknownShipment { shipment_id })?;
+        let shipment = book.require_shipment(shipment_id)?;
         owned_by(
             customer_id,
             EntityKind::Shipment,
@@ -302,7 +300,8 @@ fn check_subject(book: &Book, customer_id: CustomerId, about: &ClaimSubject) -> 
             }
             Some(_) => {}
             None => {
-                if !book.orders().any(|o| o.customer_id == customer_id && on(o)) {
+                let archived = book.archived().ordered(customer_id, product_id);
+                if !archived && !book.orders().any(|o| o.customer_id == customer_id && on(o)) {
                     return Err(DomainError::ProductNotOrderedByCustomer {
                         product_id,
                         customer_id,

@@ -56,6 +56,10 @@ pub(crate) fn return_payment(
             payment_id: payment.id,
         });
     }
+    // Every invoice it settled opens again: none may have been archived.
+    for allocation in &payment.allocations {
+        book.require_invoice(allocation.invoice_id)?;
+    }
     Ok(vec![Event::PaymentReturned(PaymentReturned {
         payment_id: payment.id,
         customer_id: payment.customer_id,

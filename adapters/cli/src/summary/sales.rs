@@ -2,6 +2,7 @@
 //! after confirmation, holds, closing, cancelling, substitutes and fulfilment policies.
 
 use o2c::Money;
+use o2c::archive::OrderArchived;
 use o2c::order::{
     ApprovalReason, BackorderPolicy, CreditHold, CreditHoldReason, CreditHoldReleased, DiscountApproved,
     FulfilmentPolicySet, LinePriceOverridden, LineSubstituted, OrderCancelled, OrderClosed, OrderConfirmed,
@@ -198,6 +199,21 @@ pub(super) fn order_closed(e: &OrderClosed, names: &Names<'_>) -> String {
         format!("; not shipped: {}", names.goods(e.order_id, &e.released))
     };
     format!("Order closed{}{released}", because(&e.reason))
+}
+
+/// "Order archived with 1 shipment, 1 invoice and 1 payment".
+pub(super) fn order_archived(e: &OrderArchived, names: &Names<'_>) -> String {
+    let count = |n: usize, what: &str| match n {
+        1 => format!("1 {what}"),
+        n => format!("{n} {what}s"),
+    };
+    format!(
+        "Order of {} archived with {}, {} and {}",
+        names.customer(e.customer_id),
+        count(e.shipment_ids.len(), "shipment"),
+        count(e.invoice_ids.len(), "invoice"),
+        count(e.payment_ids.len(), "payment"),
+    )
 }
 
 pub(super) fn order_reopened(e: &OrderReopened, names: &Names<'_>) -> String {
