@@ -105,6 +105,8 @@ pub struct Book {
     pub(crate) documents_by_record: BTreeMap<Uuid, Vec<DocumentId>>,
     /// What is kept of archived orders (their documents have left the maps above).
     pub(crate) archived: Archived,
+    /// What archiving an order looks up: its documents, their payments, what is on file.
+    pub(crate) archive_links: archive::Links,
     /// Every entity id in use and what it names (looked up, never walked: a hash map, as
     /// every creation inserts into it).
     #[serde(serialize_with = "in_key_order")]
@@ -283,6 +285,7 @@ impl Book {
             })
             .collect();
         self.register_ids(event);
+        self.archive_links.apply(event);
         match event {
             Event::CompanySetUp(e) => {
                 for location in location::company_locations(e.company_id) {

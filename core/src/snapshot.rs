@@ -171,7 +171,7 @@ mod tests {
             (SNAPSHOT_FORMAT, digest.as_str()),
             (
                 2,
-                "e60cef4f85cc30bd045aceab2eec08a9604ee81aceefa0dca247a65e1a856bd3"
+                "c85552d3b28a0f41bbe5ad1e4322aa446f516dbc88f7345fae29941911d3b7d6"
             )
         );
     }

@@ -453,21 +453,29 @@ impl Workload {
         };
         self.run(engine, recorder, Step::Allocate, k, &self.billing, allocation)?;
         if self.archive {
-            let archived = self.run(
-                engine,
-                recorder,
-                Step::Archive,
-                k,
-                &self.billing,
-                ArchiveOrder { order_id },
-            )?;
-            let with_its_documents = archived.events.iter().any(|e| {
-                matches!(&e.payload, Event::OrderArchived(a)
-                    if a.invoice_ids == [invoice_id] && a.payment_ids == [payment_id])
-            });
-            if !with_its_documents {
-                return Err(format!("order {k}: not archived with its invoice and payment").into());
-            }
+            self.archive_order(engine, k, recorder)?;
+        }
+        Ok(())
+    }
+
+    /// Archives order `k` (run and paid before), checking that its invoice and payment
+    /// left with it.
+    pub fn archive_order(
+        &self,
+        engine: &Engine,
+        k: u64,
+        recorder: &mut Recorder,
+    ) -> Result<(), WorkloadError> {
+        let order_id: OrderId = id(4, k, 0).into();
+        let (invoice_id, payment_id): (InvoiceId, PaymentId) = (id(4, k, 2).into(), id(4, k, 3).into());
+        let archive = ArchiveOrder { order_id };
+        let archived = self.run(engine, recorder, Step::Archive, k, &self.billing, archive)?;
+        let with_its_documents = archived.events.iter().any(|e| {
+            matches!(&e.payload, Event::OrderArchived(a)
+                if a.invoice_ids == [invoice_id] && a.payment_ids == [payment_id])
+        });
+        if !with_its_documents {
+            return Err(format!("order {k}: not archived with its invoice and payment").into());
         }
         Ok(())
     }

@@ -15,7 +15,13 @@
 //! invoice it was allocated to is archived and none of it is left to allocate.
 //!
 //! Archival is a command ([`ArchiveOrder`]) and an event ([`OrderArchived`]) that names
-//! every document it removes, so replaying the log rebuilds exactly the same book.
+//! every document it removes, so replaying the log rebuilds exactly the same book. What an
+//! archival needs to find (an order's documents, an invoice's payments, what is on file
+//! after the sale) is kept in [`links`], so it never walks the whole book.
+
+mod links;
+
+pub(crate) use links::Links;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -145,9 +151,14 @@ impl Archived {
 pub(crate) fn archive(book: &Book, cmd: &ArchiveOrder) -> Result<Vec<Event>, DomainError> {
     book.require_company()?;
     let order = book.require_order(cmd.order_id)?;
-    let invoices: Vec<&Invoice> = book.invoices().filter(|i| i.orders.contains(&order.id)).collect();
-    let shipment_ids: Vec<ShipmentId> = book.shipments_of(order.id).map(|s| s.id).collect();
-    settled(book, order, &invoices, &shipment_ids).map_err(|reason| DomainError::OrderNotSettled {
+    let links = &book.archive_links;
+    let documents = links.of_order.get(&order.id).cloned().unwrap_or_default();
+    let invoices: Vec<&Invoice> = documents
+        .invoices
+        .iter()
+        .filter_map(|id| book.invoice(*id))
+        .collect();
+    settled(book, order, &invoices, &documents.shipments).map_err(|reason| DomainError::OrderNotSettled {
         order_id: order.id,
         reason,
     })?;
@@ -160,17 +171,23 @@ pub(crate) fn archive(book: &Book, cmd: &ArchiveOrder) -> Result<Vec<Event>, Dom
         .map(|i| i.id)
         .collect();
     let gone = |id: &InvoiceId| invoice_ids.contains(id) || book.is_archived(id.0);
-    let payment_ids = book
-        .payments()
-        .filter(|p| p.allocations.iter().any(|a| invoice_ids.contains(&a.invoice_id)))
-        .filter(|p| p.unallocated().amount.is_zero() && p.allocations.iter().all(|a| gone(&a.invoice_id)))
-        .map(|p| p.id)
-        .collect();
+    let mut payment_ids: Vec<PaymentId> = Vec::new();
+    for invoice in &invoice_ids {
+        for payment in links.payments_of_invoice.get(invoice).into_iter().flatten() {
+            let Some(p) = book.payment(*payment) else {
+                continue;
+            };
+            let done = p.unallocated().amount.is_zero() && p.allocations.iter().all(|a| gone(&a.invoice_id));
+            if done && !payment_ids.contains(payment) {
+                payment_ids.push(*payment);
+            }
+        }
+    }
     Ok(vec![Event::OrderArchived(OrderArchived {
         order_id: order.id,
         customer_id: order.customer_id,
-        shipment_ids,
-        operation_ids: book.operations_of(order.id).map(|o| o.id).collect(),
+        shipment_ids: documents.shipments,
+        operation_ids: documents.operations,
         invoice_ids,
         payment_ids,
     })])
@@ -215,43 +232,17 @@ fn settled(
     if !order.uninvoiced_value().is_zero() || order.lines.iter().any(invoicing) {
         return Err(Unsettled::NotFullyInvoiced);
     }
-    if let Some(wave) = book
-        .waves
-        .values()
-        .find(|w| !w.completed && w.order_ids.contains(&order.id))
-    {
-        return Err(Unsettled::OpenWave { wave_id: wave.id });
+    if let Some(wave_id) = book.open_wave_of(order.id) {
+        return Err(Unsettled::OpenWave { wave_id });
     }
-    after_sale(book, order.id, shipment_ids, invoices)
-}
-
-/// No return, claim or credit note about the order, its shipments or its invoices.
-fn after_sale(
-    book: &Book,
-    order_id: OrderId,
-    shipment_ids: &[ShipmentId],
-    invoices: &[&Invoice],
-) -> Result<(), Unsettled> {
-    let on_file = |kind, id: Uuid| Err(Unsettled::AfterSaleOnFile { kind, id });
-    let of_invoices = |id: &InvoiceId| invoices.iter().any(|i| i.id == *id);
-    if let Some(r) = book.returns.values().find(|r| r.order_id == order_id) {
-        return on_file(EntityKind::Return, r.id.0);
+    // No return, claim or credit note about the order, its shipments or its invoices.
+    let about = std::iter::once(order.id.0)
+        .chain(shipment_ids.iter().map(|s| s.0))
+        .chain(invoices.iter().map(|i| i.id.0));
+    match book.archive_links.first_on_file(about) {
+        Some((kind, id)) => Err(Unsettled::AfterSaleOnFile { kind, id }),
+        None => Ok(()),
     }
-    if let Some(c) = book.claims.values().find(|c| {
-        c.about.order_id == Some(order_id)
-            || c.about.shipment_id.is_some_and(|s| shipment_ids.contains(&s))
-            || c.about.invoice_id.as_ref().is_some_and(of_invoices)
-    }) {
-        return on_file(EntityKind::Claim, c.id.0);
-    }
-    if let Some(n) = book
-        .credit_notes
-        .values()
-        .find(|n| of_invoices(&n.invoice_id) || n.applied.iter().any(|(i, _)| of_invoices(i)))
-    {
-        return on_file(EntityKind::CreditNote, n.id.0);
-    }
-    Ok(())
 }
 
 /// Folds an archival: the documents named leave the book; what later rules need stays.
