@@ -285,7 +285,7 @@ impl Book {
             })
             .collect();
         self.register_ids(event);
-        self.archive_links.apply(event);
+        self.archive_links.apply(event, &self.invoices);
         match event {
             Event::CompanySetUp(e) => {
                 for location in location::company_locations(e.company_id) {

@@ -171,7 +171,7 @@ mod tests {
             (SNAPSHOT_FORMAT, digest.as_str()),
             (
                 2,
-                "c85552d3b28a0f41bbe5ad1e4322aa446f516dbc88f7345fae29941911d3b7d6"
+                "d6180729bb63e64236c246b4a891220d50934201f4b5650b0d84bd55df7a6965"
             )
         );
     }

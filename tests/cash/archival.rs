@@ -30,6 +30,20 @@ fn paid_order(w: &mut World) -> (OrderId, InvoiceId, PaymentId) {
     (order_id, invoice_id, payment_id)
 }
 
+/// A quotation of Acme for `quantity` widgets, under `order_id`.
+fn widgets(w: &World, order_id: OrderId, quantity: &str) -> CreateQuotation {
+    CreateQuotation {
+        order_id,
+        customer_id: w.customer,
+        warehouse_id: w.warehouse,
+        lines: vec![RequestedLine::new(w.widget, dec(quantity))],
+        customer_reference: String::new(),
+        shipping_policy: Default::default(),
+        backorder_policy: None,
+        urgent: false,
+    }
+}
+
 fn unsettled(w: &mut World, order_id: OrderId) -> Unsettled {
     match w.h.refused(archive(order_id)) {
         DomainError::OrderNotSettled {
@@ -131,18 +145,8 @@ fn a_command_naming_an_archived_document_is_refused_as_archived() {
         archived(EntityKind::Shipment, shipment_id.0)
     );
     // Its id stays taken.
-    let (customer_id, warehouse_id, widget) = (w.customer, w.warehouse, w.widget);
     assert_eq!(
-        w.h.refused(CreateQuotation {
-            order_id,
-            customer_id,
-            warehouse_id,
-            lines: vec![RequestedLine::new(widget, dec("1"))],
-            customer_reference: String::new(),
-            shipping_policy: Default::default(),
-            backorder_policy: None,
-            urgent: false,
-        }),
+        w.h.refused(widgets(&w, order_id, "1")),
         DomainError::IdAlreadyUsed {
             id: order_id.0,
             kind: EntityKind::Order
@@ -175,20 +179,11 @@ fn a_claim_about_a_product_of_archived_orders_only_is_still_the_customers() {
 #[test]
 fn an_order_with_anything_open_stays_in_the_book_with_the_reason() {
     let mut w = World::new();
-    let (customer_id, warehouse_id, widget, gadget) = (w.customer, w.warehouse, w.widget, w.gadget);
+    let (customer_id, gadget) = (w.customer, w.gadget);
 
     // A quotation.
     let quotation: OrderId = w.h.id();
-    w.h.ok(CreateQuotation {
-        order_id: quotation,
-        customer_id,
-        warehouse_id,
-        lines: vec![RequestedLine::new(widget, dec("2"))],
-        customer_reference: String::new(),
-        shipping_policy: Default::default(),
-        backorder_policy: None,
-        urgent: false,
-    });
+    w.h.ok(widgets(&w, quotation, "2"));
     assert_eq!(unsettled(&mut w, quotation), Unsettled::Quotation);
     // Confirmed with nothing in stock: still to ship.
     w.h.ok(ConfirmOrder { order_id: quotation });
@@ -277,18 +272,9 @@ fn an_order_with_anything_open_stays_in_the_book_with_the_reason() {
 #[test]
 fn a_cancelled_or_closed_order_is_settled_once_its_rest_is_let_go() {
     let mut w = World::new();
-    let (customer_id, warehouse_id, widget) = (w.customer, w.warehouse, w.widget);
+    let (warehouse_id, widget) = (w.warehouse, w.widget);
     let cancelled: OrderId = w.h.id();
-    w.h.ok(CreateQuotation {
-        order_id: cancelled,
-        customer_id,
-        warehouse_id,
-        lines: vec![RequestedLine::new(widget, dec("2"))],
-        customer_reference: String::new(),
-        shipping_policy: Default::default(),
-        backorder_policy: None,
-        urgent: false,
-    });
+    w.h.ok(widgets(&w, cancelled, "2"));
     w.h.ok(CancelOrder {
         order_id: cancelled,
         reason: "lost to a competitor".into(),
@@ -302,16 +288,7 @@ fn a_cancelled_or_closed_order_is_settled_once_its_rest_is_let_go() {
     // Five of ten shipped, invoiced and paid; the rest closed.
     let (order_id, _, _) = paid_order(&mut w);
     let partial: OrderId = w.h.id();
-    w.h.ok(CreateQuotation {
-        order_id: partial,
-        customer_id,
-        warehouse_id,
-        lines: vec![RequestedLine::new(widget, dec("10"))],
-        customer_reference: String::new(),
-        shipping_policy: Default::default(),
-        backorder_policy: None,
-        urgent: false,
-    });
+    w.h.ok(widgets(&w, partial, "10"));
     w.h.ok(ConfirmOrder { order_id: partial });
     assert!(w.h.engine.order(order_id).is_some());
     w.h.ok(o2c::stock::ReceiveStock {

@@ -16,11 +16,12 @@
 //!
 //! Archival is a command ([`ArchiveOrder`]) and an event ([`OrderArchived`]) that names
 //! every document it removes, so replaying the log rebuilds exactly the same book. What an
-//! archival needs to find (an order's documents, an invoice's payments, what is on file
-//! after the sale) is kept in [`links`], so it never walks the whole book.
+//! archival needs to find (an order's documents and their payments, what is on file
+//! after the sale) is kept in the `links` module, so it never walks the whole book.
 
 mod links;
 
+use links::Linked;
 pub(crate) use links::Links;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -151,14 +152,16 @@ impl Archived {
 pub(crate) fn archive(book: &Book, cmd: &ArchiveOrder) -> Result<Vec<Event>, DomainError> {
     book.require_company()?;
     let order = book.require_order(cmd.order_id)?;
-    let links = &book.archive_links;
-    let documents = links.of_order.get(&order.id).cloned().unwrap_or_default();
-    let invoices: Vec<&Invoice> = documents
-        .invoices
-        .iter()
-        .filter_map(|id| book.invoice(*id))
-        .collect();
-    settled(book, order, &invoices, &documents.shipments).map_err(|reason| DomainError::OrderNotSettled {
+    let (mut shipment_ids, mut operation_ids, mut invoices, mut payments) = (vec![], vec![], vec![], vec![]);
+    for document in book.archive_links.of_order(order.id) {
+        match *document {
+            Linked::Shipment(id) => shipment_ids.push(id),
+            Linked::Operation(id) => operation_ids.push(id),
+            Linked::Invoice(id) => invoices.extend(book.invoice(id)),
+            Linked::Payment(id) => payments.extend(book.payment(id)),
+        }
+    }
+    settled(book, order, &invoices, &shipment_ids).map_err(|reason| DomainError::OrderNotSettled {
         order_id: order.id,
         reason,
     })?;
@@ -171,23 +174,16 @@ pub(crate) fn archive(book: &Book, cmd: &ArchiveOrder) -> Result<Vec<Event>, Dom
         .map(|i| i.id)
         .collect();
     let gone = |id: &InvoiceId| invoice_ids.contains(id) || book.is_archived(id.0);
-    let mut payment_ids: Vec<PaymentId> = Vec::new();
-    for invoice in &invoice_ids {
-        for payment in links.payments_of_invoice.get(invoice).into_iter().flatten() {
-            let Some(p) = book.payment(*payment) else {
-                continue;
-            };
-            let done = p.unallocated().amount.is_zero() && p.allocations.iter().all(|a| gone(&a.invoice_id));
-            if done && !payment_ids.contains(payment) {
-                payment_ids.push(*payment);
-            }
-        }
-    }
+    let payment_ids: Vec<PaymentId> = payments
+        .iter()
+        .filter(|p| p.unallocated().amount.is_zero() && p.allocations.iter().all(|a| gone(&a.invoice_id)))
+        .map(|p| p.id)
+        .collect();
     Ok(vec![Event::OrderArchived(OrderArchived {
         order_id: order.id,
         customer_id: order.customer_id,
-        shipment_ids: documents.shipments,
-        operation_ids: documents.operations,
+        shipment_ids,
+        operation_ids,
         invoice_ids,
         payment_ids,
     })])
