@@ -206,7 +206,18 @@ pub(crate) fn answer(
 ) -> Result<Value, String> {
     let today = now.date_naive();
     let on_book = |f: &dyn Fn(&Book) -> Result<Value, String>| engine.read(f);
+    // An archived order, shipment, invoice or payment is no longer in the book: it answers
+    // `{"archived": true}`.
+    let archived = |id: Uuid| engine.read(|book| book.is_archived(id));
     match query {
+        Query::Order(OrderId(id))
+        | Query::Invoice(InvoiceId(id))
+        | Query::Payment(PaymentId(id))
+        | Query::Shipment(ShipmentId(id))
+            if archived(*id) =>
+        {
+            Ok(serde_json::json!({"archived": true}))
+        }
         Query::Order(id) => on_book(&|book| views::order(book, labels, *id)),
         Query::Stock { product, location } => on_book(&|book| {
             let location = location.as_ref().map(|(text, id)| (text.as_str(), *id));
