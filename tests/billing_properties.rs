@@ -450,8 +450,8 @@ fn posted_open(i: &Invoice) -> bool {
     i.status == InvoiceStatus::Posted && i.open_amount().amount > Decimal::ZERO
 }
 
-/// The archival rule, read from the book: the order is shipped in full (or closed, or
-/// cancelled), holds no stock, has everything invoiced, and each of its invoices is posted
+/// The archival rule, read from the book: the order is shipped in full and on no hold (or
+/// closed, or cancelled), holds no stock, has everything invoiced, and each of its invoices is posted
 /// and paid (or cancelled) with no credit note about it.
 fn archivable(book: &Book, order_id: OrderId) -> bool {
     let Some(o) = book.order(order_id) else {
@@ -459,7 +459,9 @@ fn archivable(book: &Book, order_id: OrderId) -> bool {
     };
     let zero = |d: Decimal| d <= Decimal::ZERO;
     let shipped = match o.status {
-        OrderStatus::Confirmed => o.lines.iter().all(|l| zero(l.open_quantity())),
+        OrderStatus::Confirmed => {
+            o.lines.iter().all(|l| zero(l.open_quantity())) && o.active_hold().is_none()
+        }
         OrderStatus::Closed | OrderStatus::Cancelled => true,
         OrderStatus::Draft | OrderStatus::Sent => false,
     };

@@ -9,7 +9,9 @@ use crate::support::{World, dec, person, usd};
 use o2c::archive::{ArchiveOrder, OrderArchived, Unsettled};
 use o2c::claim::{ClaimPriority, ClaimSubject, ClaimType, OpenClaim};
 use o2c::invoice::{CreateInvoice, CreditNoteKind, PostInvoice};
-use o2c::order::{CancelOrder, CloseOrder, ConfirmOrder, CreateQuotation, RequestedLine};
+use o2c::order::{
+    CancelOrder, CloseOrder, ConfirmOrder, CreateQuotation, HoldOrder, ReleaseOrder, RequestedLine,
+};
 use o2c::payment::{CreditSource, PaymentMethod, RefundCustomerCredit, ReturnPayment};
 use o2c::returns::{AuthoriseReturn, ReturnQuantity};
 use o2c::rust_decimal::Decimal;
@@ -204,6 +206,20 @@ fn an_order_with_anything_open_stays_in_the_book_with_the_reason() {
     assert_eq!(unsettled(&mut w, order_id), Unsettled::InvoiceOpen { invoice_id });
     let rest = pay(&mut w, usd("6.00"));
     allocate(&mut w, rest, invoice_id, usd("6.00"));
+
+    // Paid, but held by a sales manager after shipping: released first.
+    let (held, _, _) = paid_order(&mut w);
+    let hold = HoldOrder {
+        order_id: held,
+        reason: "customer asked to wait".into(),
+    };
+    w.h.ok(hold);
+    assert_eq!(unsettled(&mut w, held), Unsettled::OnHold);
+    w.h.ok(ReleaseOrder {
+        order_id: held,
+        reason: "cleared".into(),
+    });
+    w.h.ok(archive(held));
 
     // Paid, but with a claim, a return or a credit note on file.
     let (claimed, _, _) = paid_order(&mut w);

@@ -7,7 +7,7 @@
 //! where each lot went (recalls).
 //!
 //! An order is settled when nothing about it can still move: confirmed and shipped in
-//! full, closed, or cancelled; nothing reserved, picked or on a draft invoice; everything
+//! full (and on no hold), closed, or cancelled; nothing reserved, picked or on a draft invoice; everything
 //! expected invoiced; every invoice it is on posted and paid (or cancelled); every wave it
 //! is in completed; and no return, claim or credit note on file about it, its shipments or
 //! its invoices (those orders stay in the book). An invoice shared with an order still in
@@ -71,6 +71,8 @@ pub enum Unsettled {
     Quotation,
     /// A confirmed order with quantities still to ship (ship or close it).
     OpenQuantity,
+    /// A confirmed order on a credit or manual hold (release it, or close the order).
+    OnHold,
     /// Stock reserved for it or picked and on its way.
     StockHeld,
     /// Something expected is not on a posted invoice yet.
@@ -104,6 +106,7 @@ impl std::fmt::Display for Unsettled {
         match self {
             Self::Quotation => write!(f, "it is still a quotation"),
             Self::OpenQuantity => write!(f, "quantities are still to ship"),
+            Self::OnHold => write!(f, "it is on hold"),
             Self::StockHeld => write!(f, "stock is reserved or on its way"),
             Self::NotFullyInvoiced => write!(f, "not everything expected is invoiced"),
             Self::DraftInvoice { invoice_id } => write!(f, "invoice {invoice_id} is a draft"),
@@ -203,6 +206,8 @@ fn settled(
         OrderStatus::Confirmed if order.lines.iter().any(|l| l.open_quantity() > Decimal::ZERO) => {
             return Err(Unsettled::OpenQuantity);
         }
+        // A hold is still open business (the credit-holds report lists it).
+        OrderStatus::Confirmed if order.active_hold().is_some() => return Err(Unsettled::OnHold),
         OrderStatus::Confirmed | OrderStatus::Closed | OrderStatus::Cancelled => {}
     }
     if order
