@@ -8,6 +8,8 @@
 //! backorder, or it is cancelled at once (its reservations released, goods already picked
 //! brought back to stock).
 
+use std::collections::BTreeSet;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -16,7 +18,7 @@ use crate::book::Book;
 use crate::envelope::Hash;
 use crate::error::DomainError;
 use crate::event::Event;
-use crate::ids::{ActorId, CustomerId, OrderId, ShipmentId, WarehouseId};
+use crate::ids::{ActorId, CustomerId, OrderId, ProductId, ShipmentId, WarehouseId};
 use crate::location::{LocationKind, standard_location, virtual_location};
 use crate::order::{
     BackorderPolicy, LineQuantity, QuantReservation, SalesOrder, ShippingPolicy, apply_quants,
@@ -357,25 +359,38 @@ pub struct LotDelivery {
     pub quantity: Decimal,
 }
 
+impl Shipment {
+    /// What the shipment carried of a lot (or serial number) of a product, if anything.
+    pub(crate) fn lot_delivery(&self, product: ProductId, lot: &str) -> Option<LotDelivery> {
+        let quantity: Decimal = self
+            .moves
+            .iter()
+            .filter(|m| m.movement.product_id == product && m.movement.lot.as_deref() == Some(lot))
+            .map(|m| m.movement.quantity)
+            .sum();
+        (quantity > Decimal::ZERO).then_some(LotDelivery {
+            shipment_id: self.id,
+            order_id: self.order_id,
+            customer_id: self.customer_id,
+            quantity,
+        })
+    }
+
+    /// Each product and lot (or serial number) the shipment carried, once.
+    pub(crate) fn lots(&self) -> BTreeSet<(ProductId, &str)> {
+        self.moves
+            .iter()
+            .filter_map(|m| Some((m.movement.product_id, m.movement.lot.as_deref()?)))
+            .collect()
+    }
+}
+
 /// Every shipment that carried a lot or serial number of a product, archived ones
 /// included, by shipment id.
-pub fn lot_deliveries(book: &Book, product: crate::ids::ProductId, lot: &str) -> Vec<LotDelivery> {
+pub fn lot_deliveries(book: &Book, product: ProductId, lot: &str) -> Vec<LotDelivery> {
     let mut deliveries: Vec<LotDelivery> = book
         .shipments()
-        .filter_map(|s| {
-            let quantity: Decimal = s
-                .moves
-                .iter()
-                .filter(|m| m.movement.product_id == product && m.movement.lot.as_deref() == Some(lot))
-                .map(|m| m.movement.quantity)
-                .sum();
-            (quantity > Decimal::ZERO).then_some(LotDelivery {
-                shipment_id: s.id,
-                order_id: s.order_id,
-                customer_id: s.customer_id,
-                quantity,
-            })
-        })
+        .filter_map(|s| s.lot_delivery(product, lot))
         .collect();
     deliveries.extend(book.archived().lot_deliveries(product, lot).iter().cloned());
     deliveries.sort_by_key(|d| d.shipment_id);

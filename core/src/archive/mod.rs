@@ -279,23 +279,12 @@ pub(crate) fn apply_archived(book: &mut Book, e: &OrderArchived) {
 }
 
 /// Records where an archived shipment's lots went, as `lot_deliveries` reads them from a
-/// shipment in the book (one delivery per lot, its moves summed).
+/// shipment in the book.
 fn keep_lots(archived: &mut Archived, shipment: &Shipment) {
-    let mut carried: BTreeMap<(ProductId, &str), Decimal> = BTreeMap::new();
-    for m in &shipment.moves {
-        if let Some(lot) = m.movement.lot.as_deref() {
-            *carried.entry((m.movement.product_id, lot)).or_default() += m.movement.quantity;
-        }
-    }
-    for ((product, lot), quantity) in carried {
-        if quantity > Decimal::ZERO {
+    for (product, lot) in shipment.lots() {
+        if let Some(delivery) = shipment.lot_delivery(product, lot) {
             let lots = archived.lot_deliveries.entry(product).or_default();
-            lots.entry(lot.to_string()).or_default().push(LotDelivery {
-                shipment_id: shipment.id,
-                order_id: shipment.order_id,
-                customer_id: shipment.customer_id,
-                quantity,
-            });
+            lots.entry(lot.to_string()).or_default().push(delivery);
         }
     }
 }
